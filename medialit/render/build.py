@@ -1,4 +1,4 @@
-"""Build an edition of the book with jupyter-book, or reuse a build whose inputs have not changed."""
+"""Build an edition of the book with jupyter-book, or reuse a build whose inputs are unchanged."""
 
 from __future__ import annotations
 
@@ -83,21 +83,36 @@ def build_edition(root: Path, edition: str, *, reuse: bool = True, timeout: floa
         recorded = json.loads(stamp.read_text(encoding="utf-8"))
         if recorded.get("inputs") == before:
             return Build(edition, html, 0.0, reused=True)
-    command = [str(Path(sys.executable).with_name("jupyter-book")), "build", ".", "-W", "-n",
-               "--keep-going"]
+    command = [
+        str(Path(sys.executable).with_name("jupyter-book")),
+        "build",
+        ".",
+        "-W",
+        "-n",
+        "--keep-going",
+    ]
     if edition != "student":
         command += ["--path-output", str(output_folder(root, edition).relative_to(root))]
     started = time.perf_counter()
-    result = subprocess.run(command, cwd=root, env={**os.environ, EDITION_VARIABLE: edition},
-                            capture_output=True, text=True, timeout=timeout, check=False)
+    result = subprocess.run(
+        command,
+        cwd=root,
+        env={**os.environ, EDITION_VARIABLE: edition},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
     seconds = time.perf_counter() - started
     failed = result.returncode != 0 or "build succeeded" not in result.stdout
     if failed:
         tail = "\n".join((result.stdout + result.stderr).splitlines()[-40:])
-        raise BuildError(f"the {edition} edition failed to build (exit {result.returncode}):\n"
-                         f"{tail}")
+        raise BuildError(
+            f"the {edition} edition failed to build (exit {result.returncode}):\n{tail}"
+        )
     # Building regenerates pages only when their text changes, so the inputs are as they were
     # unless someone edited a file meanwhile; then the next call simply builds again.
-    atomic_write_text(stamp, json.dumps({"inputs": inputs_fingerprint(root),
-                                         "seconds": round(seconds, 2)}))
+    atomic_write_text(
+        stamp, json.dumps({"inputs": inputs_fingerprint(root), "seconds": round(seconds, 2)})
+    )
     return Build(edition, html, seconds, reused=False)

@@ -1,4 +1,4 @@
-"""Sphinx extension: article pages, the two editions, offline assets and launch links for the book."""
+"""Sphinx extension: article pages, the two editions, offline assets and launch links."""
 
 from __future__ import annotations
 
@@ -52,8 +52,11 @@ def write_article_pages(srcdir: Path, corpus: Corpus | None = None) -> list[Path
     index = folder / "index.md"
     _write_if_changed(index, index_page(corpus))
     for stale in folder.glob("*.md"):
-        if stale not in written and stale != index and stale.read_text(
-                encoding="utf-8").startswith(GENERATED_MARK):
+        if (
+            stale not in written
+            and stale != index
+            and stale.read_text(encoding="utf-8").startswith(GENERATED_MARK)
+        ):
             stale.unlink()
     return [*written, index]
 
@@ -61,8 +64,9 @@ def write_article_pages(srcdir: Path, corpus: Corpus | None = None) -> list[Path
 def write_objectives_page(srcdir: Path) -> Path:
     """Write the guide's objectives page from the objectives file and the exercises' items."""
     path = srcdir / OBJECTIVES_FILE.with_suffix(".md")
-    _write_if_changed(path, objectives_page(load_objectives(srcdir / OBJECTIVES_FILE),
-                                            exercise_items(srcdir)))
+    _write_if_changed(
+        path, objectives_page(load_objectives(srcdir / OBJECTIVES_FILE), exercise_items(srcdir))
+    )
     return path
 
 
@@ -76,8 +80,10 @@ def _on_config_inited(app: Sphinx, config: Config) -> None:
     config.external_toc_path = edition_toc_path(srcdir, edition, config.external_toc_path)
     if edition == "student":
         # Belt and braces: the pages are not in the student toc, and Sphinx never reads them.
-        config.exclude_patterns = [*config.exclude_patterns,
-                                   *(f"{folder}/**" for folder in INSTRUCTOR_FOLDERS)]
+        config.exclude_patterns = [
+            *config.exclude_patterns,
+            *(f"{folder}/**" for folder in INSTRUCTOR_FOLDERS),
+        ]
     config.html_static_path = [*config.html_static_path, str(STATIC)]
     config.nb_ipywidgets_js = {WIDGETS_JS: {}}
     config.mathjax_path = MATHJAX_JS
@@ -93,22 +99,23 @@ def _script_name(script: Any) -> str:
     return getattr(script, "filename", None) or str(script)
 
 
-def _drop_thebe(app: Sphinx, pagename: str, templatename: str, context: dict,
-                doctree: Any) -> None:
+def _drop_thebe(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
     """Remove sphinx-thebe's scripts: the book has no live-code button, and the theme registers
     thebe's inline configuration twice, which is a JavaScript error on every page."""
     scripts = context.get("script_files")
     if not scripts:
         return
     context["script_files"] = [
-        script for script in scripts
+        script
+        for script in scripts
         if not _script_name(script).endswith("sphinx-thebe.js")
         and "THEBE_JS_URL" not in (getattr(script, "attributes", {}) or {}).get("body", "")
     ]
 
 
-def _colab_to_ipynb(app: Sphinx, pagename: str, templatename: str, context: dict,
-                    doctree: Any) -> None:
+def _colab_to_ipynb(
+    app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any
+) -> None:
     """Point the Colab button at the page's ``.ipynb`` on the notebooks branch.
 
     Colab opens only ``.ipynb`` files; the repository keeps MyST markdown notebooks, and the
@@ -121,8 +128,9 @@ def _colab_to_ipynb(app: Sphinx, pagename: str, templatename: str, context: dict
         for button in group.get("buttons", []):
             if button.get("text") != "Colab":
                 continue
-            url = button["url"].replace(f"/blob/{repository_branch}/",
-                                        f"/blob/{app.config.medialit_colab_branch}/", 1)
+            url = button["url"].replace(
+                f"/blob/{repository_branch}/", f"/blob/{app.config.medialit_colab_branch}/", 1
+            )
             if url.endswith(".md"):
                 url = url[: -len(".md")] + ".ipynb"
             button["url"] = url
