@@ -17,12 +17,11 @@ import functools
 import gzip
 import http.server
 import json
-import shutil
 import os
+import shutil
 import subprocess
 import tempfile
 import threading
-import time
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
