@@ -33,8 +33,11 @@ def write_article_pages(srcdir: Path, corpus: Corpus | None = None) -> list[Path
     index = folder / "index.md"
     _write_if_changed(index, index_page(corpus))
     for stale in folder.glob("*.md"):
-        if stale not in written and stale != index and stale.read_text(
-                encoding="utf-8").startswith(GENERATED_MARK):
+        if (
+            stale not in written
+            and stale != index
+            and stale.read_text(encoding="utf-8").startswith(GENERATED_MARK)
+        ):
             stale.unlink()
     return [*written, index]
 
