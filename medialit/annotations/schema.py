@@ -244,10 +244,10 @@ class KeyEntry(BaseModel):
 
     def _check_sourcing(self) -> None:
         self._require("span", "source_type", "quote_kind")
-        if self.source_type != "hyperlink_only" and self.source is None:
+        if self.source_type not in ("hyperlink_only", "vague") and self.source is None:
             raise ValueError(
                 "a sourcing entry needs `source`: the words of the article that name the source "
-                "(for a link with no named source use source_type hyperlink_only and `cue`)."
+                "(only a vague or hyperlink_only source may name no one)."
             )
         if self.source_type == "hyperlink_only" and self.cue is None:
             raise ValueError("a hyperlink_only entry needs `cue`: the link's anchor text.")
