@@ -1,0 +1,1 @@
+"""Reading the news critically: corpus, annotations, widgets, exercises and a grader."""
