@@ -168,7 +168,7 @@ def duplicate_paragraph_frames(key: Key) -> list[Problem]:
 
 
 def key_problems(key: Key, corpus: Corpus | None = None) -> list[Problem]:
-    """Every rule a placed key must pass: coverage, contradictions, voices, one frame a paragraph."""
+    """Every rule a placed key must pass: coverage, contradictions, voices, one paragraph frame."""
     return [*coverage_problems(key, corpus), *contradictions(key), *voice_problems(key),
             *duplicate_paragraph_frames(key)]
 

@@ -1,4 +1,4 @@
-"""Load and validate answer keys (sources/annotations/<article_id>.yaml), placing spans via locate."""
+"""Load and validate answer keys (sources/annotations/<article_id>.yaml); spans placed by locate."""
 
 from __future__ import annotations
 
@@ -137,7 +137,8 @@ def _describe(error: dict[str, Any]) -> str:
         return f"`{field_name}` is missing: add it."
     if kind == "extra_forbidden":
         allowed = ", ".join(KeyEntry.model_fields)
-        return f"`{field_name}` is not a field of a key entry: check its spelling (fields: {allowed})."
+        return (f"`{field_name}` is not a field of a key entry: check its spelling "
+                f"(fields: {allowed}).")
     if kind == "string_pattern_mismatch" and field_name == "paragraph_id":
         return "paragraph_id must look like '<article_id>:p07'."
     if kind == "string_pattern_mismatch" and field_name == "id":
@@ -152,7 +153,7 @@ def read_key_file(path: str | Path) -> KeyFile:
     path = Path(path)
     shown = _shown(path)
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)  # noqa: S506
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
     except FileNotFoundError:
         raise KeyFileError([Problem(shown, "file", "does not exist: check the path.")]) from None
     except yaml.YAMLError as error:
@@ -268,7 +269,8 @@ def place(key_file: KeyFile, path: str | Path, corpus: Corpus | None = None) -> 
         try:
             placed.append(place_entry(source, entry))
         except ValueError as error:
-            problems.append(Problem(shown, f"entry {entry.id!r} ({entry.paragraph_id})", str(error)))
+            place_name = f"entry {entry.id!r} ({entry.paragraph_id})"
+            problems.append(Problem(shown, place_name, str(error)))
     for number, exception in enumerate(key_file.exceptions, start=1):
         try:
             paragraph = _paragraph(source, exception.paragraph_id)
@@ -288,8 +290,8 @@ def load_key(article: str | Path, corpus: Corpus | None = None) -> Key:
     """Load one key by article id (from the key folder) or by path, placed in the text.
 
     >>> key = load_key("putin-changed-stance")
-    >>> key.layer("sourcing")[0].source_type
-    'official'
+    >>> key.entry("source-p04-modi").source_type, key.entry("source-p04-modi").cue_start > 0
+    ('official', True)
     """
     path = Path(article)
     if path.suffix != KEY_SUFFIX:
