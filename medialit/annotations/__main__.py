@@ -26,31 +26,63 @@ def skeleton(corpus: Corpus, article_id: str) -> str:
     (16, 32)
     """
     article = corpus.article(article_id)
-    lines = [f"# Answer key for {article.title} (see sources/annotations/README.md).",
-             f"article_id: {article_id}", "status: draft", "annotators: [TODO]", "", "entries:"]
+    lines = [
+        f"# Answer key for {article.title} (see sources/annotations/README.md).",
+        f"article_id: {article_id}",
+        "status: draft",
+        "annotators: [TODO]",
+        "",
+        "entries:",
+    ]
     quotes = find_quotations(article)
     cues = corpus.link_cues(article_id)
     for paragraph in article.paragraphs:
         number = paragraph.paragraph_id.rsplit(":p", 1)[1]
-        lines += ["", f"# ---- p{number}: {paragraph.text[:70]}",
-                  f"- id: frame-p{number}", f"  paragraph_id: {paragraph.paragraph_id}",
-                  "  layer: framing", "  frame: TODO", "  frame_mode: TODO",
-                  "  entman_functions: []", "  rationale: TODO"]
+        lines += [
+            "",
+            f"# ---- p{number}: {paragraph.text[:70]}",
+            f"- id: frame-p{number}",
+            f"  paragraph_id: {paragraph.paragraph_id}",
+            "  layer: framing",
+            "  frame: TODO",
+            "  frame_mode: TODO",
+            "  entman_functions: []",
+            "  rationale: TODO",
+        ]
         for quote in (q for q in quotes if q.paragraph_id == paragraph.paragraph_id):
-            lines += [f"- id: source-p{number}-{quote.start}",
-                      f"  paragraph_id: {paragraph.paragraph_id}", "  layer: sourcing",
-                      f"  span: {_quoted(quote.text)}", "  source: TODO", "  cue: TODO",
-                      "  source_type: TODO", "  quote_kind: TODO", "  rationale: TODO"]
+            lines += [
+                f"- id: source-p{number}-{quote.start}",
+                f"  paragraph_id: {paragraph.paragraph_id}",
+                "  layer: sourcing",
+                f"  span: {_quoted(quote.text)}",
+                "  source: TODO",
+                "  cue: TODO",
+                "  source_type: TODO",
+                "  quote_kind: TODO",
+                "  rationale: TODO",
+            ]
         for cue in cues[cues["paragraph_id"] == paragraph.paragraph_id].itertuples():
-            lines += [f"- id: link-p{number}-{cue.start}",
-                      f"  paragraph_id: {paragraph.paragraph_id}", "  layer: sourcing",
-                      "  span: TODO", f"  cue: {_quoted(cue.anchor_text)}",
-                      "  source_type: TODO", "  quote_kind: TODO", "  rationale: TODO"]
+            lines += [
+                f"- id: link-p{number}-{cue.start}",
+                f"  paragraph_id: {paragraph.paragraph_id}",
+                "  layer: sourcing",
+                "  span: TODO",
+                f"  cue: {_quoted(cue.anchor_text)}",
+                "  source_type: TODO",
+                "  quote_kind: TODO",
+                "  rationale: TODO",
+            ]
         for sentence in (s for s in article.sentences if s.paragraph_id == paragraph.paragraph_id):
-            lines += [f"- id: claim-p{number}-{sentence.number}",
-                      f"  paragraph_id: {paragraph.paragraph_id}", "  layer: claims",
-                      f"  span: {_quoted(sentence.text)}", "  claim_kind: TODO",
-                      "  check_worthiness: TODO", "  voice: TODO", "  rationale: TODO"]
+            lines += [
+                f"- id: claim-p{number}-{sentence.number}",
+                f"  paragraph_id: {paragraph.paragraph_id}",
+                "  layer: claims",
+                f"  span: {_quoted(sentence.text)}",
+                "  claim_kind: TODO",
+                "  check_worthiness: TODO",
+                "  voice: TODO",
+                "  rationale: TODO",
+            ]
     return "\n".join(lines) + "\n"
 
 
@@ -72,8 +104,10 @@ def _check(args: argparse.Namespace) -> int:
         failures += len(problems)
         for problem in problems:
             print(problem, file=sys.stderr)
-        counts = ", ".join(f"{layer} {len(key.layer(layer))}"
-                           for layer in ("framing", "sourcing", "claims", "persuasion"))
+        counts = ", ".join(
+            f"{layer} {len(key.layer(layer))}"
+            for layer in ("framing", "sourcing", "claims", "persuasion")
+        )
         verdict = "ok" if not problems else f"{len(problems)} problem(s)"
         print(f"{path.name}: {len(key.annotations)} annotations ({counts}): {verdict}")
     return 1 if failures else 0
@@ -85,8 +119,10 @@ def _skeleton(args: argparse.Namespace) -> int:
 
     source = corpus or default()
     if args.article_id not in source.ids():
-        print(f"error: no article {args.article_id!r}; the corpus has {', '.join(source.ids())}",
-              file=sys.stderr)
+        print(
+            f"error: no article {args.article_id!r}; the corpus has {', '.join(source.ids())}",
+            file=sys.stderr,
+        )
         return 2
     sys.stdout.write(skeleton(source, args.article_id))
     return 0
@@ -94,10 +130,13 @@ def _skeleton(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the annotations command line; returns the exit status."""
-    parser = argparse.ArgumentParser(prog="python -m medialit.annotations",
-                                     description="Validate answer keys or start a new one.")
-    parser.add_argument("--sources", type=Path, default=None,
-                        help="a sources folder other than the repository's")
+    parser = argparse.ArgumentParser(
+        prog="python -m medialit.annotations",
+        description="Validate answer keys or start a new one.",
+    )
+    parser.add_argument(
+        "--sources", type=Path, default=None, help="a sources folder other than the repository's"
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("check", help="load every key file and apply every rule")
     start = commands.add_parser("skeleton", help="print a key file to fill in for one article")

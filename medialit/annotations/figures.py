@@ -28,8 +28,13 @@ TITLES = {
 }
 
 
-def count_table(measure: str, article_id: str | None = None, *, keep_zeros: bool = False,
-                corpus: Corpus | None = None) -> pd.DataFrame:
+def count_table(
+    measure: str,
+    article_id: str | None = None,
+    *,
+    keep_zeros: bool = False,
+    corpus: Corpus | None = None,
+) -> pd.DataFrame:
     """Count the key's labels for one measure, in codebook order.
 
     ``measure`` is one of ``source_types``, ``frames`` (primary frames of whole paragraphs),
@@ -76,14 +81,20 @@ def _default() -> Corpus:
     return default()
 
 
-def summary_tables(article_id: str | None = None, *, corpus: Corpus | None = None
-                   ) -> dict[str, pd.DataFrame]:
+def summary_tables(
+    article_id: str | None = None, *, corpus: Corpus | None = None
+) -> dict[str, pd.DataFrame]:
     """All four count tables for one article (or all keyed articles), by measure name."""
     return {measure: count_table(measure, article_id, corpus=corpus) for measure in MEASURES}
 
 
-def chart(measure: str, article_id: str | None = None, *, corpus: Corpus | None = None,
-          table: pd.DataFrame | None = None) -> Figure:
+def chart(
+    measure: str,
+    article_id: str | None = None,
+    *,
+    corpus: Corpus | None = None,
+    table: pd.DataFrame | None = None,
+) -> Figure:
     """A horizontal bar chart of one count table, each bar labelled with its name and count.
 
     Bars carry their label and number as text (colour is never the only signal).
@@ -96,12 +107,12 @@ def chart(measure: str, article_id: str | None = None, *, corpus: Corpus | None 
 
     data = table if table is not None else count_table(measure, article_id, corpus=corpus)
     data = data.iloc[::-1]
-    names = (data["label"] + " (" + data["category"] + ")" if "category" in data
-             else data["label"])
+    names = data["label"] + " (" + data["category"] + ")" if "category" in data else data["label"]
     figure = Figure(figsize=(8, 0.45 * max(len(data), 2) + 1.2), layout="constrained")
     axes = figure.subplots()
-    bars = axes.barh(list(names), list(data["count"]), color="#4a6fa5", edgecolor="black",
-                     hatch="//")
+    bars = axes.barh(
+        list(names), list(data["count"]), color="#4a6fa5", edgecolor="black", hatch="//"
+    )
     axes.bar_label(bars, labels=[str(n) for n in data["count"]], padding=3)
     axes.set_xlabel("number of annotations in the key")
     axes.set_title(f"{TITLES[measure]}\n{article_id or 'all keyed articles'}", loc="left")

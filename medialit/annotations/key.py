@@ -89,14 +89,18 @@ def _mapping_without_duplicates(loader: _UniqueKeyLoader, node: yaml.MappingNode
         key = loader.construct_object(key_node)
         if key in seen:
             raise yaml.constructor.ConstructorError(
-                None, None, f"the field {key!r} is given twice in one mapping; keep one",
-                key_node.start_mark)
+                None,
+                None,
+                f"the field {key!r} is given twice in one mapping; keep one",
+                key_node.start_mark,
+            )
         seen.add(key)
     return loader.construct_mapping(node)
 
 
-_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
-                                 _mapping_without_duplicates)
+_UniqueKeyLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_without_duplicates
+)
 
 
 def key_dir(corpus: Corpus | None = None) -> Path:
@@ -137,8 +141,9 @@ def _describe(error: dict[str, Any]) -> str:
         return f"`{field_name}` is missing: add it."
     if kind == "extra_forbidden":
         allowed = ", ".join(KeyEntry.model_fields)
-        return (f"`{field_name}` is not a field of a key entry: check its spelling "
-                f"(fields: {allowed}).")
+        return (
+            f"`{field_name}` is not a field of a key entry: check its spelling (fields: {allowed})."
+        )
     if kind == "string_pattern_mismatch" and field_name == "paragraph_id":
         return "paragraph_id must look like '<article_id>:p07'."
     if kind == "string_pattern_mismatch" and field_name == "id":
@@ -157,11 +162,27 @@ def read_key_file(path: str | Path) -> KeyFile:
     except FileNotFoundError:
         raise KeyFileError([Problem(shown, "file", "does not exist: check the path.")]) from None
     except yaml.YAMLError as error:
-        raise KeyFileError([Problem(shown, "YAML", f"{error}. Fix the YAML syntax (indentation, "
-                                    "quotes around spans that contain a colon).")]) from None
+        raise KeyFileError(
+            [
+                Problem(
+                    shown,
+                    "YAML",
+                    f"{error}. Fix the YAML syntax (indentation, "
+                    "quotes around spans that contain a colon).",
+                )
+            ]
+        ) from None
     if not isinstance(raw, dict):
-        raise KeyFileError([Problem(shown, "file", "is not a mapping: start it with "
-                                    "`article_id:`, `status:`, `annotators:` and `entries:`.")])
+        raise KeyFileError(
+            [
+                Problem(
+                    shown,
+                    "file",
+                    "is not a mapping: start it with "
+                    "`article_id:`, `status:`, `annotators:` and `entries:`.",
+                )
+            ]
+        )
     problems: list[Problem] = []
     try:
         key_file = KeyFile.model_validate(raw)
@@ -169,16 +190,25 @@ def read_key_file(path: str | Path) -> KeyFile:
         for item in error.errors():
             loc = item["loc"]
             if len(loc) >= 2 and loc[0] in ("entries", "exceptions") and isinstance(loc[1], int):
-                place = (_entry_place(raw, loc[1]) if loc[0] == "entries"
-                         else f"exception #{loc[1] + 1}")
+                place = (
+                    _entry_place(raw, loc[1]) if loc[0] == "entries" else f"exception #{loc[1] + 1}"
+                )
             else:
                 place = "file"
             problems.append(Problem(shown, place, _describe(item)))
         raise KeyFileError(problems) from None
     expected = f"{key_file.article_id}{KEY_SUFFIX}"
     if path.name != expected:
-        raise KeyFileError([Problem(shown, "file", f"holds the key of {key_file.article_id!r}, so "
-                                    f"it must be named {expected}: rename it.")])
+        raise KeyFileError(
+            [
+                Problem(
+                    shown,
+                    "file",
+                    f"holds the key of {key_file.article_id!r}, so "
+                    f"it must be named {expected}: rename it.",
+                )
+            ]
+        )
     return key_file
 
 
@@ -202,23 +232,31 @@ def _find_span(corpus: Corpus, entry: KeyEntry) -> tuple[int, int, str]:
     here = [loc for loc in found if loc.paragraph_id == entry.paragraph_id]
     if not here:
         elsewhere = ", ".join(sorted({loc.paragraph_id for loc in found}))
-        raise ValueError(f"span is not in {entry.paragraph_id} but in {elsewhere}: correct "
-                         "paragraph_id (or the span).")
+        raise ValueError(
+            f"span is not in {entry.paragraph_id} but in {elsewhere}: correct "
+            "paragraph_id (or the span)."
+        )
     if len(here) > 1 and "occurrence" not in entry.model_fields_set:
-        raise ValueError(f"span occurs {len(here)} times in {entry.paragraph_id}: lengthen it "
-                         f"until it is unique, or add `occurrence:` (1 to {len(here)}).")
+        raise ValueError(
+            f"span occurs {len(here)} times in {entry.paragraph_id}: lengthen it "
+            f"until it is unique, or add `occurrence:` (1 to {len(here)})."
+        )
     if entry.occurrence > len(here):
-        raise ValueError(f"occurrence is {entry.occurrence} but the span occurs {len(here)} "
-                         f"time(s) in {entry.paragraph_id}.")
+        raise ValueError(
+            f"occurrence is {entry.occurrence} but the span occurs {len(here)} "
+            f"time(s) in {entry.paragraph_id}."
+        )
     location = here[entry.occurrence - 1]
     if location.end > paragraph.end:
-        raise ValueError("span runs past the end of its paragraph: annotate each paragraph "
-                         "separately.")
+        raise ValueError(
+            "span runs past the end of its paragraph: annotate each paragraph separately."
+        )
     return location.start, location.end, location.text
 
 
-def _find_near(corpus: Corpus, entry: KeyEntry, words: str, field_name: str,
-               span: tuple[int, int]) -> tuple[int, int]:
+def _find_near(
+    corpus: Corpus, entry: KeyEntry, words: str, field_name: str, span: tuple[int, int]
+) -> tuple[int, int]:
     """Offsets of ``words`` (a source or cue) nearest the entry's span, in or near its paragraph."""
     number = int(entry.paragraph_id.rsplit(":p", 1)[1])
     found = locate_all(corpus, words, entry.article_id)
@@ -246,10 +284,12 @@ def place_entry(corpus: Corpus, entry: KeyEntry) -> Annotation:
     if entry.technique is not None:
         extra["category"] = labels.category_of(entry.technique)
     cues = corpus.link_cues(entry.article_id)
-    ranges = [(start, end)] + [(extra[f"{n}_start"], extra[f"{n}_end"])
-                               for n in ("source", "cue") if f"{n}_start" in extra]
+    ranges = [(start, end)] + [
+        (extra[f"{n}_start"], extra[f"{n}_end"]) for n in ("source", "cue") if f"{n}_start" in extra
+    ]
     extra["linked"] = entry.layer == "sourcing" and any(
-        cue.start < r_end and r_start < cue.end for cue in cues.itertuples()
+        cue.start < r_end and r_start < cue.end
+        for cue in cues.itertuples()
         for r_start, r_end in ranges
     )
     data = entry.model_dump(exclude_unset=False)
@@ -261,8 +301,16 @@ def place(key_file: KeyFile, path: str | Path, corpus: Corpus | None = None) -> 
     source = corpus if corpus is not None else default()
     shown = _shown(Path(path))
     if key_file.article_id not in source.ids():
-        raise KeyFileError([Problem(shown, "article_id", f"{key_file.article_id!r} is not in the "
-                                    f"corpus; the articles are {', '.join(source.ids())}.")])
+        raise KeyFileError(
+            [
+                Problem(
+                    shown,
+                    "article_id",
+                    f"{key_file.article_id!r} is not in the "
+                    f"corpus; the articles are {', '.join(source.ids())}.",
+                )
+            ]
+        )
     problems: list[Problem] = []
     placed: list[Annotation] = []
     for entry in key_file.entries:
@@ -275,15 +323,24 @@ def place(key_file: KeyFile, path: str | Path, corpus: Corpus | None = None) -> 
         try:
             paragraph = _paragraph(source, exception.paragraph_id)
             if exception.text is not None and fold(exception.text) not in fold(paragraph.text):
-                raise ValueError(f"text {exception.text!r} is not in {exception.paragraph_id}: "
-                                 "copy it exactly from the article.")
+                raise ValueError(
+                    f"text {exception.text!r} is not in {exception.paragraph_id}: "
+                    "copy it exactly from the article."
+                )
         except ValueError as error:
             problems.append(Problem(shown, f"exception #{number}", str(error)))
     if problems:
         raise KeyFileError(problems)
     placed.sort(key=lambda a: (a.start, -a.end, a.layer, a.id))
-    return Key(key_file.article_id, shown, key_file.status, tuple(key_file.annotators),
-               tuple(key_file.reviewed_by), tuple(placed), tuple(key_file.exceptions))
+    return Key(
+        key_file.article_id,
+        shown,
+        key_file.status,
+        tuple(key_file.annotators),
+        tuple(key_file.reviewed_by),
+        tuple(placed),
+        tuple(key_file.exceptions),
+    )
 
 
 def load_key(article: str | Path, corpus: Corpus | None = None) -> Key:
@@ -316,9 +373,26 @@ def load_keys(corpus: Corpus | None = None) -> dict[str, Key]:
 
 
 FRAME_COLUMNS = [
-    "key", "article_id", "entry_id", "paragraph_id", "layer", "start", "end", "text",
-    *LABEL_FIELDS, "category", "alternatives", "source", "source_name", "cue", "linked",
-    "verdict", "evidence", "citations", "event_date", "rationale",
+    "key",
+    "article_id",
+    "entry_id",
+    "paragraph_id",
+    "layer",
+    "start",
+    "end",
+    "text",
+    *LABEL_FIELDS,
+    "category",
+    "alternatives",
+    "source",
+    "source_name",
+    "cue",
+    "linked",
+    "verdict",
+    "evidence",
+    "citations",
+    "event_date",
+    "rationale",
 ]
 
 
@@ -340,8 +414,9 @@ def annotations_frame(annotations: tuple[Annotation, ...] | list[Annotation]) ->
     return pd.DataFrame(rows, columns=FRAME_COLUMNS)
 
 
-def annotations(article_id: str | None = None, layer: str | None = None,
-                corpus: Corpus | None = None) -> pd.DataFrame:
+def annotations(
+    article_id: str | None = None, layer: str | None = None, corpus: Corpus | None = None
+) -> pd.DataFrame:
     """The keys as one table (all articles with a key file, or one), optionally one layer.
 
     >>> table = annotations("putin-changed-stance", layer="persuasion")
