@@ -1,4 +1,4 @@
-"""The thin command-line interface: ``python -m medialit <verb> ...``; logic lives in subpackages."""
+"""The thin command line: ``python -m medialit <verb> ...``; the logic lives in the subpackages."""
 
 from __future__ import annotations
 
@@ -13,8 +13,11 @@ def _corpus_ingest(args: argparse.Namespace) -> int:
 
     seeds = Path(args.seeds)
     if not seeds.is_dir():
-        print(f"error: {seeds}: no such folder. Fix: give the folder that holds the raw "
-              "captures (*.txt)", file=sys.stderr)
+        print(
+            f"error: {seeds}: no such folder. Fix: give the folder that holds the raw "
+            "captures (*.txt)",
+            file=sys.stderr,
+        )
         return 2
     results = ingest(seeds, Path(args.sources))
     failed = [result for result in results if result.error]
@@ -43,8 +46,9 @@ def _corpus_check(args: argparse.Namespace) -> int:
     except CorpusError as error:
         print(error, file=sys.stderr)
         return 1
-    table = corpus.articles()[["article_id", "date", "word_count", "paragraph_count",
-                               "sentence_count"]]
+    table = corpus.articles()[
+        ["article_id", "date", "word_count", "paragraph_count", "sentence_count"]
+    ]
     print(table.to_string(index=False))
     return 0
 
@@ -57,8 +61,12 @@ def build_parser() -> argparse.ArgumentParser:
     corpus = verbs.add_parser("corpus", help="the articles: ingest captures, check the sources")
     corpus_verbs = corpus.add_subparsers(dest="action", required=True)
     ingest = corpus_verbs.add_parser("ingest", help="clean raw captures into sources/articles")
-    ingest.add_argument("seeds", nargs="?", default="sources/raw",
-                        help="folder of raw captures (*.txt); default sources/raw")
+    ingest.add_argument(
+        "seeds",
+        nargs="?",
+        default="sources/raw",
+        help="folder of raw captures (*.txt); default sources/raw",
+    )
     ingest.add_argument("--sources", default="sources", help="the sources folder to write")
     ingest.set_defaults(run=_corpus_ingest)
     check = corpus_verbs.add_parser("check", help="load every article and report the counts")
