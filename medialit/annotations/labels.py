@@ -816,3 +816,33 @@ def techniques_in(category_id: str) -> tuple[str, ...]:
     """
     TECHNIQUE_CATEGORIES[category_id]  # raises UnknownLabel for a bad id
     return tuple(label.id for label in TECHNIQUES if label.category == category_id)
+
+
+def codebook_table(set_id: str) -> str:
+    """An HTML table of one label set (name, short tag, definition, category) for the book pages.
+
+    >>> '<th scope="col">Definition</th>' in codebook_table("frame_modes")
+    True
+    """
+    from html import escape
+
+    chosen = label_set(set_id)
+    has_category = any(label.category for label in chosen)
+    head = ["Label", "Tag", "Definition"] + (["Category"] if has_category else [])
+    rows = []
+    for label in chosen:
+        cells = [
+            f'<th scope="row">{escape(label.name)}<br><code>{label.id}</code></th>',
+            f"<td><code>{label.tag}</code></td>",
+            f"<td>{escape(label.definition)}</td>",
+        ]
+        if has_category:
+            category = TECHNIQUE_CATEGORIES[label.category].name if label.category else ""
+            cells.append(f"<td>{escape(category)}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    header = "".join(f'<th scope="col">{name}</th>' for name in head)
+    return (
+        f'<table class="codebook-table"><caption>{escape(chosen.name)}: '
+        f"{escape(chosen.description)}</caption><thead><tr>{header}</tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
