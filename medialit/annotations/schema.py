@@ -337,6 +337,7 @@ class KeyEntry(BaseModel):
         return (
             set_id is not None
             and ALTERNATIVE_FOR.get(set_id) == field
+            and label_id in labels.label_set(set_id)
             and label_id in self.alternatives
         )
 
