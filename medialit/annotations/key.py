@@ -133,7 +133,10 @@ def _entry_place(raw: Any, index: int) -> str:
 
 
 def _describe(error: dict[str, Any]) -> str:
-    location = [part for part in error["loc"] if not isinstance(part, int)]
+    loc = list(error["loc"])
+    if len(loc) >= 2 and loc[0] in ("entries", "exceptions") and isinstance(loc[1], int):
+        loc = loc[2:]
+    location = [part for part in loc if not isinstance(part, int)]
     field_name = str(location[-1]) if location else ""
     kind = error["type"]
     message = str(error["msg"]).removeprefix("Value error, ")

@@ -67,7 +67,7 @@ class LabelSet:
         'suported' is not one of the verdicts. Did you mean 'supported'? Allowed: supported, ...
         """
         message = f"{label_id!r} is not one of the {self.name.lower()}."
-        close = difflib.get_close_matches(str(label_id), self.ids(), n=1, cutoff=0.6)
+        close = closest(str(label_id), self.ids())
         if close:
             message += f" Did you mean {close[0]!r}?"
         return message + " Allowed: " + ", ".join(self.ids()) + "."
@@ -90,6 +90,18 @@ class LabelSet:
         if table["category"].isna().all():
             table = table.drop(columns="category")
         return table
+
+
+def closest(value: str, choices: tuple[str, ...] | list[str]) -> list[str]:
+    """The choice a mistyped id most likely meant (a prefix, else the most similar), or none.
+
+    >>> closest("loaded", ("name_calling", "loaded_language"))
+    ['loaded_language']
+    """
+    prefixed = [choice for choice in choices if value and choice.startswith(value.lower())]
+    if len(prefixed) == 1:
+        return prefixed
+    return difflib.get_close_matches(value.lower(), list(choices), n=1, cutoff=0.6)
 
 
 def _set(set_id: str, name: str, description: str, *rows: tuple[str, ...]) -> LabelSet:
@@ -783,7 +795,7 @@ def set_of(label_id: str) -> LabelSet:
         if label_id in candidate:
             return candidate
     every = [label.id for candidate in LABEL_SETS.values() for label in candidate]
-    close = difflib.get_close_matches(str(label_id), every, n=1, cutoff=0.6)
+    close = closest(str(label_id), every)
     hint = f" Did you mean {close[0]!r}?" if close else ""
     raise UnknownLabel(f"{label_id!r} is not a label in the codebook.{hint}")
 
