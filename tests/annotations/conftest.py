@@ -35,8 +35,9 @@ def pilot_text() -> str:
 HEADER = "article_id: putin-changed-stance\nstatus: draft\nannotators: [tester]\nentries:\n"
 
 
-def write_key(sources: Path, entries: str, header: str = HEADER,
-              name: str = "putin-changed-stance.yaml") -> Path:
+def write_key(
+    sources: Path, entries: str, header: str = HEADER, name: str = "putin-changed-stance.yaml"
+) -> Path:
     """Write a key file made of ``header`` and YAML ``entries`` into the sources folder."""
     path = sources / "annotations" / name
     path.write_text(header + entries, encoding="utf-8")

@@ -29,15 +29,20 @@ def test_every_quoted_example_is_verbatim_in_its_paragraph():
         article_id = example.paragraph_id.split(":")[0]
         places = {loc.paragraph_id for loc in corpus.locate_all(example.quote, article_id)}
         if example.paragraph_id not in places:
-            wrong.append(f"{example.page}:{example.line}: {example.quote[:50]!r} is not verbatim "
-                         f"in {example.paragraph_id} (found in: {sorted(places) or 'nowhere'})")
+            wrong.append(
+                f"{example.page}:{example.line}: {example.quote[:50]!r} is not verbatim "
+                f"in {example.paragraph_id} (found in: {sorted(places) or 'nowhere'})"
+            )
     assert wrong == [], "\n".join(wrong)
 
 
 def test_a_wrong_quote_would_be_caught(tmp_path):
     page = tmp_path / "page.md"
-    page.write_text("*[Modi said: It is fortunate]{.corpus-quote}* (`putin-changed-stance:p04`)\n"
-                    "[no id here]{.corpus-quote}\n", encoding="utf-8")
+    page.write_text(
+        "*[Modi said: It is fortunate]{.corpus-quote}* (`putin-changed-stance:p04`)\n"
+        "[no id here]{.corpus-quote}\n",
+        encoding="utf-8",
+    )
     first, second = codebook_examples(tmp_path)
     assert first.quote == "Modi said: It is fortunate" and first.line == 1
     assert corpus.locate_all(first.quote, "putin-changed-stance") == []
@@ -63,6 +68,15 @@ def test_every_layer_page_gives_examples_for_its_labels():
 
 def test_every_framework_is_in_the_references():
     index = (CODEBOOK_PAGES / "index.md").read_text(encoding="utf-8")
-    for author in ["Entman", "Boydstun", "Card, D.", "Iyengar", "Pareti", "Hassan", "Hyland",
-                   "Piskorski", "Society of Professional Journalists"]:
+    for author in [
+        "Entman",
+        "Boydstun",
+        "Card, D.",
+        "Iyengar",
+        "Pareti",
+        "Hassan",
+        "Hyland",
+        "Piskorski",
+        "Society of Professional Journalists",
+    ]:
         assert author in index, author

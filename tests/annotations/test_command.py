@@ -1,4 +1,4 @@
-"""The annotations command line: check reports problems with exit status 1; skeleton drafts a key."""
+"""The annotations command line: check exits 1 on problems; skeleton drafts a key file."""
 
 from __future__ import annotations
 
@@ -20,8 +20,11 @@ def test_check_passes_on_the_repository(capsys):
 def test_check_fails_on_a_broken_key(sources, capsys):
     shutil.copy(PILOT, sources / "annotations" / PILOT.name)
     assert main(["--sources", str(sources), "check"]) == 0
-    write_key(sources, "- id: x\n  paragraph_id: putin-changed-stance:p01\n  layer: framing\n"
-              "  frame: economic\n  frame_mode: thematic\n  rationale: Only one.\n")
+    write_key(
+        sources,
+        "- id: x\n  paragraph_id: putin-changed-stance:p01\n  layer: framing\n"
+        "  frame: economic\n  frame_mode: thematic\n  rationale: Only one.\n",
+    )
     assert main(["--sources", str(sources), "check"]) == 1
     assert "sentence_claim" in capsys.readouterr().err
 

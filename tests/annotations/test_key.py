@@ -13,8 +13,10 @@ P04 = "putin-changed-stance:p04"
 
 
 def entry(span: str, paragraph: str = P04, extra: str = "", entry_id: str = "t1") -> str:
-    return (f"- id: {entry_id}\n  paragraph_id: {paragraph}\n  layer: persuasion\n"
-            f"  span: '{span}'\n  technique: loaded_language\n  rationale: Test.\n{extra}")
+    return (
+        f"- id: {entry_id}\n  paragraph_id: {paragraph}\n  layer: persuasion\n"
+        f"  span: '{span}'\n  technique: loaded_language\n  rationale: Test.\n{extra}"
+    )
 
 
 def problems_of(sources, corpus, text: str) -> str:
@@ -32,7 +34,9 @@ def test_offsets_are_computed_from_the_span(sources, corpus):
     key = load_key(path, corpus)
     (annotation,) = key.annotations
     body = corpus.article("putin-changed-stance").body
-    assert body[annotation.start:annotation.end] == annotation.text == "a violation of SCO charter"
+    assert (
+        body[annotation.start : annotation.end] == annotation.text == "a violation of SCO charter"
+    )
     found = locate(corpus, "a violation of SCO charter", "putin-changed-stance")
     assert (found.start, found.end) == (annotation.start, annotation.end)
     assert annotation.category == "manipulative_wording"
@@ -69,8 +73,11 @@ def test_a_repeated_span_needs_an_occurrence(sources, corpus):
 def locate_all_in(corpus, words, paragraph_id):
     from medialit.corpus.locate import locate_all
 
-    return [loc for loc in locate_all(corpus, words, "putin-changed-stance")
-            if loc.paragraph_id == paragraph_id]
+    return [
+        loc
+        for loc in locate_all(corpus, words, "putin-changed-stance")
+        if loc.paragraph_id == paragraph_id
+    ]
 
 
 def test_unknown_paragraph(sources, corpus):
@@ -79,14 +86,16 @@ def test_unknown_paragraph(sources, corpus):
 
 
 def test_source_and_cue_are_found_near_the_span(sources, corpus):
-    text = ("- id: s1\n  paragraph_id: putin-changed-stance:p10\n  layer: sourcing\n"
-            "  span: China has started to build a clear technical lead\n  source: Justin Bronk\n"
-            "  cue: writes\n  source_type: expert\n  quote_kind: direct\n  rationale: Test.\n")
+    text = (
+        "- id: s1\n  paragraph_id: putin-changed-stance:p10\n  layer: sourcing\n"
+        "  span: China has started to build a clear technical lead\n  source: Justin Bronk\n"
+        "  cue: writes\n  source_type: expert\n  quote_kind: direct\n  rationale: Test.\n"
+    )
     key = load_key(write_key(sources, text), corpus)
     annotation = key.annotations[0]
     body = corpus.article("putin-changed-stance").body
-    assert body[annotation.source_start:annotation.source_end] == "Justin Bronk"
-    assert body[annotation.cue_start:annotation.cue_end] == "writes"
+    assert body[annotation.source_start : annotation.source_end] == "Justin Bronk"
+    assert body[annotation.cue_start : annotation.cue_end] == "writes"
     far = text.replace("source: Justin Bronk", "source: Roman N Babushkin")
     message = problems_of(sources, corpus, far)
     assert "source 'Roman N Babushkin' is not in putin-changed-stance:p10" in message
@@ -117,11 +126,12 @@ def test_duplicate_yaml_fields_and_bad_yaml(sources, corpus):
 
 def test_file_name_and_article_must_match(sources, corpus):
     path = write_key(sources, entry("a violation"), name="other.yaml")
-    with pytest.raises(KeyFileError, match="must be named putin-changed-stance.yaml"):
+    with pytest.raises(KeyFileError, match=r"must be named putin-changed-stance\.yaml"):
         load_key(path, corpus)
     header = "article_id: no-such-article\nstatus: draft\nannotators: [t]\nentries:\n"
-    path = write_key(sources, entry("x", "no-such-article:p01"), header=header,
-                     name="no-such-article.yaml")
+    path = write_key(
+        sources, entry("x", "no-such-article:p01"), header=header, name="no-such-article.yaml"
+    )
     with pytest.raises(KeyFileError, match="not in the corpus"):
         load_key(path, corpus)
 

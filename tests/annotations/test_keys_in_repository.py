@@ -26,8 +26,11 @@ def key(request):
 def test_every_span_is_verbatim_through_locate(key):
     for annotation in key.annotations:
         words = annotation.span if annotation.span is not None else annotation.text
-        found = [loc for loc in corpus.locate_all(words, key.article_id)
-                 if loc.paragraph_id == annotation.paragraph_id]
+        found = [
+            loc
+            for loc in corpus.locate_all(words, key.article_id)
+            if loc.paragraph_id == annotation.paragraph_id
+        ]
         assert found, f"{annotation.key}: span not verbatim in {annotation.paragraph_id}"
         assert (annotation.start, annotation.end) in {(loc.start, loc.end) for loc in found}
 
@@ -37,7 +40,7 @@ def test_offsets_are_consistent_with_the_text(key):
     for annotation in key.annotations:
         paragraph = corpus.paragraph(annotation.paragraph_id)
         assert paragraph.start <= annotation.start < annotation.end <= paragraph.end
-        assert article.body[annotation.start:annotation.end] == annotation.text
+        assert article.body[annotation.start : annotation.end] == annotation.text
         if annotation.span is not None:
             assert fold(annotation.span) == fold(annotation.text)
         for name in ("source", "cue"):

@@ -20,15 +20,32 @@ def test_sizes_match_the_frameworks():
     assert len(labels.TECHNIQUES) == 23
     assert len(labels.TECHNIQUE_CATEGORIES) == 6
     assert set(labels.CLAIM_KINDS.ids()) >= {
-        "verifiable_fact", "opinion", "prediction", "prescription"}
+        "verifiable_fact",
+        "opinion",
+        "prediction",
+        "prescription",
+    }
     assert labels.CHECK_WORTHINESS.ids() == ("not_factual", "unimportant_fact", "check_worthy")
     assert set(labels.VERDICTS.ids()) >= {
-        "supported", "contradicted", "unverifiable", "overtaken_by_events", "unverified"}
+        "supported",
+        "contradicted",
+        "unverifiable",
+        "overtaken_by_events",
+        "unverified",
+    }
 
 
-@pytest.mark.parametrize(("category", "count"), [
-    ("attack_on_reputation", 5), ("justification", 5), ("simplification", 3),
-    ("distraction", 3), ("call", 3), ("manipulative_wording", 4)])
+@pytest.mark.parametrize(
+    ("category", "count"),
+    [
+        ("attack_on_reputation", 5),
+        ("justification", 5),
+        ("simplification", 3),
+        ("distraction", 3),
+        ("call", 3),
+        ("manipulative_wording", 4),
+    ],
+)
 def test_techniques_per_category(category, count):
     assert len(labels.techniques_in(category)) == count
 

@@ -1,4 +1,4 @@
-"""The key-entry schema: every rule accepts good entries and rejects bad ones with a useful message."""
+"""The key-entry schema: each rule accepts good entries and rejects bad ones, saying why."""
 
 from __future__ import annotations
 
@@ -10,10 +10,23 @@ from medialit.annotations.schema import KeyEntry, KeyFile, Verification
 P = "putin-changed-stance:p04"
 BASE = {"id": "e1", "paragraph_id": P, "rationale": "Because."}
 FRAMING = {**BASE, "layer": "framing", "frame": "legality", "frame_mode": "episodic"}
-SOURCING = {**BASE, "layer": "sourcing", "span": "Modi said", "source": "Modi", "cue": "said",
-            "source_type": "official", "quote_kind": "direct"}
-CLAIM = {**BASE, "layer": "claims", "span": "Modi said", "claim_kind": "opinion",
-         "check_worthiness": "not_factual", "voice": "author"}
+SOURCING = {
+    **BASE,
+    "layer": "sourcing",
+    "span": "Modi said",
+    "source": "Modi",
+    "cue": "said",
+    "source_type": "official",
+    "quote_kind": "direct",
+}
+CLAIM = {
+    **BASE,
+    "layer": "claims",
+    "span": "Modi said",
+    "claim_kind": "opinion",
+    "check_worthiness": "not_factual",
+    "voice": "author",
+}
 TECHNIQUE = {**BASE, "layer": "persuasion", "span": "Modi said", "technique": "loaded_language"}
 
 
@@ -58,14 +71,17 @@ def test_required_fields_per_layer():
 def test_vague_and_link_sources_may_name_no_one():
     KeyEntry.model_validate({**SOURCING, "source": None, "source_type": "vague"})
     KeyEntry.model_validate({**SOURCING, "source": None, "source_type": "hyperlink_only"})
-    rejects({**SOURCING, "source": None, "cue": None, "source_type": "hyperlink_only"},
-            "needs `cue`")
+    rejects(
+        {**SOURCING, "source": None, "cue": None, "source_type": "hyperlink_only"}, "needs `cue`"
+    )
 
 
 def test_markers_carry_no_claim_fields():
     KeyEntry.model_validate({**BASE, "layer": "claims", "span": "seem", "marker": "hedge"})
-    rejects({**BASE, "layer": "claims", "span": "seem", "marker": "hedge", "voice": "author"},
-            "cannot have voice")
+    rejects(
+        {**BASE, "layer": "claims", "span": "seem", "marker": "hedge", "voice": "author"},
+        "cannot have voice",
+    )
 
 
 def test_check_worthiness_must_fit_the_claim_kind():
@@ -90,8 +106,12 @@ def test_verdicts_need_evidence_citations_and_dates():
         Verification(verdict="overtaken_by_events", evidence="Invasion.", citations=["x"])
     with pytest.raises(ValidationError, match="not one of the verdicts"):
         Verification(verdict="true")
-    done = Verification(verdict="overtaken_by_events", evidence="Invasion.", citations=["x"],
-                        event_date="2022-02-24")
+    done = Verification(
+        verdict="overtaken_by_events",
+        evidence="Invasion.",
+        citations=["x"],
+        event_date="2022-02-24",
+    )
     assert done.event_date.isoformat() == "2022-02-24"
 
 
@@ -119,8 +139,12 @@ def test_rationale_is_short_and_ids_are_clean():
 
 
 def test_key_file_rules():
-    good = {"article_id": "putin-changed-stance", "status": "draft", "annotators": ["a"],
-            "entries": [FRAMING]}
+    good = {
+        "article_id": "putin-changed-stance",
+        "status": "draft",
+        "annotators": ["a"],
+        "entries": [FRAMING],
+    }
     assert len(KeyFile.model_validate(good).entries) == 1
     with pytest.raises(ValidationError, match="used twice"):
         KeyFile.model_validate({**good, "entries": [FRAMING, FRAMING]})
@@ -129,5 +153,6 @@ def test_key_file_rules():
     with pytest.raises(ValidationError, match="reviewed_by"):
         KeyFile.model_validate({**good, "status": "reviewed"})
     with pytest.raises(ValidationError, match="not a coverage rule"):
-        KeyFile.model_validate({**good, "exceptions": [
-            {"rule": "everything", "paragraph_id": P, "reason": "x"}]})
+        KeyFile.model_validate(
+            {**good, "exceptions": [{"rule": "everything", "paragraph_id": P, "reason": "x"}]}
+        )
