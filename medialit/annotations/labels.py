@@ -854,7 +854,7 @@ def codebook_table(set_id: str) -> str:
         rows.append("<tr>" + "".join(cells) + "</tr>")
     header = "".join(f'<th scope="col">{name}</th>' for name in head)
     return (
-        f'<table class="codebook-table"><caption>{escape(chosen.name)}: '
+        f'<table class="table codebook-table"><caption>{escape(chosen.name)}: '
         f"{escape(chosen.description)}</caption><thead><tr>{header}</tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table>"
     )
