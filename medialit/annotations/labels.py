@@ -858,3 +858,13 @@ def codebook_table(set_id: str) -> str:
         f"{escape(chosen.description)}</caption><thead><tr>{header}</tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table>"
     )
+
+
+def category_map() -> dict[str, str]:
+    """Each technique id mapped to its category id: the ``categories`` that give half credit in
+    ``medialit.match.match_label`` for a technique of the right category.
+
+    >>> category_map()["doubt"], len(category_map())
+    ('attack_on_reputation', 23)
+    """
+    return {label.id: category_of(label.id) for label in TECHNIQUES}
