@@ -213,14 +213,15 @@ def load_bundle(path: Path) -> Bundle:
     return Bundle(bundle.sets, bundle.texts, hashlib.sha256(raw).hexdigest())
 
 
-def write_private(path: Path, text: str) -> None:
-    """Write a file only its owner can read, atomically (temp file, then rename)."""
+def write_atomic(path: Path, text: str | bytes, mode: int = 0o644) -> None:
+    """Write a file atomically (temp file in the same folder, then rename) with ``mode``."""
+    path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.chmod(temp, 0o600)
+        with os.fdopen(handle, "wb") as out:
+            out.write(text.encode("utf-8") if isinstance(text, str) else text)
+        os.chmod(temp, mode)
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
@@ -233,5 +234,6 @@ def write_bundle(bundle: Bundle, folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     os.chmod(folder, 0o700)
     path = folder / BUNDLE_FILE
-    write_private(path, json.dumps(bundle.to_dict(), indent=1, ensure_ascii=False, sort_keys=True))
+    text = json.dumps(bundle.to_dict(), indent=1, ensure_ascii=False, sort_keys=True)
+    write_atomic(path, text, mode=0o600)
     return path
