@@ -1,1 +1,3 @@
-"""Reading the news critically: corpus, annotations, widgets, exercises and a grader."""
+"""medialit: read the news critically — corpus, codebook, widgets and grader for the course."""
+
+__version__ = "0.1.0"
