@@ -5,11 +5,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+
+from medialit.fileio import atomic_write_text
 
 BUNDLE_FORMAT = 1
 BUNDLE_FILE = "bundle.json"
@@ -213,21 +214,6 @@ def load_bundle(path: Path) -> Bundle:
     return Bundle(bundle.sets, bundle.texts, hashlib.sha256(raw).hexdigest())
 
 
-def write_atomic(path: Path, text: str | bytes, mode: int = 0o644) -> None:
-    """Write a file atomically (temp file in the same folder, then rename) with ``mode``."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(text.encode("utf-8") if isinstance(text, str) else text)
-        os.chmod(temp, mode)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
 def write_bundle(bundle: Bundle, folder: Path) -> Path:
     """Write ``folder/bundle.json``, readable by its owner only, in a folder closed to others."""
     folder = Path(folder)
@@ -235,5 +221,6 @@ def write_bundle(bundle: Bundle, folder: Path) -> Path:
     os.chmod(folder, 0o700)
     path = folder / BUNDLE_FILE
     text = json.dumps(bundle.to_dict(), indent=1, ensure_ascii=False, sort_keys=True)
-    write_atomic(path, text, mode=0o600)
+    atomic_write_text(path, text)
+    os.chmod(path, 0o600)  # already 0600 from the temporary file; say so explicitly
     return path

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from medialit.assign.bundle import Bundle, ExerciseSet, load_bundle, write_atomic
+from medialit.assign.bundle import Bundle, ExerciseSet, load_bundle
+from medialit.fileio import atomic_write_text
 from medialit.grade import answers, scoring
 from medialit.grade.sandbox import Limits, run_function
 
@@ -212,7 +213,7 @@ def grade_and_store(
     if cached is not None:
         return cached, False
     result = SubmissionResult(task.student, task.set_id, key, grade_task(task, bundle, max_mb))
-    write_atomic(cache_path(out, task), json.dumps(result.to_dict(), ensure_ascii=False))
+    atomic_write_text(cache_path(out, task), json.dumps(result.to_dict(), ensure_ascii=False))
     return result, True
 
 

@@ -8,7 +8,8 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
-from medialit.assign.bundle import Bundle, write_atomic
+from medialit.assign.bundle import Bundle
+from medialit.fileio import atomic_write_text
 from medialit.grade.engine import SubmissionResult
 
 GRADEBOOK = "gradebook.csv"
@@ -129,11 +130,15 @@ def read_roster(path: Path) -> dict[str, dict[str, str]]:
 def canvas_csv(
     results: list[SubmissionResult], bundle: Bundle, roster: dict[str, dict[str, str]] | None
 ) -> str:
-    """A Canvas gradebook import: identity columns, one column per set, a Points Possible row."""
+    """A Canvas gradebook import: identity columns, one column per set, a Points Possible row.
+
+    A set's score is what has been earned so far; reflections add their points once a person
+    has graded them.
+    """
     set_ids = list(dict.fromkeys(r.set_id for r in results)) or list(bundle.sets)
     header = CANVAS_IDENTITY + [bundle.sets[s].title for s in set_ids]
     possible = ["Points Possible", "", "", "", ""]
-    possible += [points_text(bundle.sets[s].auto_points) for s in set_ids]
+    possible += [points_text(bundle.sets[s].max_points) for s in set_ids]
     rows = [header, possible]
     by_student: dict[str, dict[str, SubmissionResult]] = {}
     for submission in results:
@@ -161,15 +166,16 @@ def write_outputs(
     """Write every output atomically; the same results always give byte-identical files."""
     out = Path(out)
     written = {"gradebook": out / GRADEBOOK, "canvas": out / CANVAS}
-    write_atomic(written["gradebook"], gradebook_csv(results))
-    write_atomic(written["canvas"], canvas_csv(results, bundle, roster))
+    atomic_write_text(written["gradebook"], gradebook_csv(results))
+    atomic_write_text(written["canvas"], canvas_csv(results, bundle, roster))
     by_student: dict[str, list[SubmissionResult]] = {}
     for submission in results:
         by_student.setdefault(submission.student, []).append(submission)
     for student, mine in by_student.items():
-        write_atomic(out / FEEDBACK / f"{student}.md", feedback_markdown(student, mine, bundle))
+        feedback = feedback_markdown(student, mine, bundle)
+        atomic_write_text(out / FEEDBACK / f"{student}.md", feedback)
         payload = json.dumps(gradescope_results(mine, bundle), indent=1, ensure_ascii=False)
-        write_atomic(out / GRADESCOPE / student / "results.json", payload)
+        atomic_write_text(out / GRADESCOPE / student / "results.json", payload)
     written["feedback"] = out / FEEDBACK
     written["gradescope"] = out / GRADESCOPE
     return written
