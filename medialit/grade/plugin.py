@@ -128,7 +128,8 @@ class GradeItem(pytest.Item):
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
         if isinstance(excinfo.value, GradeShortfall):
             row = excinfo.value.args[0]
-            return f"{row.points:g}/{row.max_points:g} {row.status}: {row.feedback}"
+            label = "" if row.feedback.startswith(row.status) else f"{row.status}: "
+            return f"{row.points:g}/{row.max_points:g} {label}{row.feedback}"
         return super().repr_failure(excinfo)
 
     def reportinfo(self) -> tuple[Path, int | None, str]:

@@ -153,8 +153,9 @@ def demo_bundle_dict() -> dict[str, Any]:
     }
 
 
-def notebook(answers: dict[str, Any] | None = None, code: str | None = None,
-             extra_cells: list[str] = ()) -> dict[str, Any]:
+def notebook(
+    answers: dict[str, Any] | None = None, code: str | None = None, extra_cells: list[str] = ()
+) -> dict[str, Any]:
     """A minimal nbformat-4 notebook whose answer cells hold ``answers`` as literals."""
     cells = [{"cell_type": "markdown", "metadata": {}, "source": "# Demo"}]
     for name, value in (answers or {}).items():
@@ -166,12 +167,22 @@ def notebook(answers: dict[str, Any] | None = None, code: str | None = None,
 
 
 def code_cell(source: str) -> dict[str, Any]:
-    return {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
-            "source": source}
+    return {
+        "cell_type": "code",
+        "metadata": {},
+        "execution_count": None,
+        "outputs": [],
+        "source": source,
+    }
 
 
-def write_submission(root: Path, student: str, nb: dict | bytes | str | None,
-                     annotations: list[dict] | None = None, set_id: str = "demo") -> Path:
+def write_submission(
+    root: Path,
+    student: str,
+    nb: dict | bytes | str | None,
+    annotations: list[dict] | None = None,
+    set_id: str = "demo",
+) -> Path:
     folder = root / student
     folder.mkdir(parents=True, exist_ok=True)
     if nb is not None:
@@ -184,14 +195,18 @@ def write_submission(root: Path, student: str, nb: dict | bytes | str | None,
             path.write_text(nb, encoding="utf-8")
     if annotations is not None:
         (folder / f"{set_id}.answers.json").write_text(
-            json.dumps({"schema": 1, "annotations": annotations}), encoding="utf-8")
+            json.dumps({"schema": 1, "annotations": annotations}), encoding="utf-8"
+        )
     return folder
 
 
 def tree_hashes(root: Path) -> dict[str, str]:
     """sha256 of every file under root (to prove submissions are untouched)."""
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture
