@@ -6,6 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from medialit.assign import command as assign_command
+from medialit.grade import command as grade_command
+
 
 def _corpus_ingest(args: argparse.Namespace) -> int:
     from medialit.corpus import Corpus, CorpusError
@@ -72,6 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
     check = corpus_verbs.add_parser("check", help="load every article and report the counts")
     check.add_argument("--sources", default="sources")
     check.set_defaults(run=_corpus_check)
+    assign_command.add_parser(verbs)
+    grade_command.add_parser(verbs)
     return parser
 
 

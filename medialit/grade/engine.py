@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from medialit.assign.bundle import Bundle, ExerciseSet, load_bundle
 from medialit.fileio import atomic_write_text
 from medialit.grade import answers, scoring
+from medialit.grade.bundle import Bundle, ExerciseSet, load_bundle
 from medialit.grade.sandbox import Limits, run_function
 
 ENGINE_VERSION = "1"
@@ -32,14 +32,17 @@ class Task:
     student: str
     set_id: str
     folder: Path
+    notebook_file: str | None = None  # default <set>.ipynb
+    annotations_file: str | None = None  # default <set>.answers.json
 
     @property
     def notebook(self) -> Path:
-        return self.folder / f"{self.set_id}.ipynb"
+        return self.folder / (self.notebook_file or f"{self.set_id}.ipynb")
 
     @property
     def annotations(self) -> Path:
-        return self.folder / f"{self.set_id}{answers.ANSWERS_SUFFIX}"
+        name = self.annotations_file or f"{self.set_id}{answers.ANSWERS_SUFFIX}"
+        return self.folder / name
 
 
 @dataclass

@@ -8,8 +8,8 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
-from medialit.assign.bundle import Bundle
 from medialit.fileio import atomic_write_text
+from medialit.grade.bundle import Bundle
 from medialit.grade.engine import SubmissionResult
 
 GRADEBOOK = "gradebook.csv"

@@ -64,7 +64,7 @@ class GradeState:
     written: dict | None = None
 
     def load(self) -> None:
-        from medialit.assign.bundle import load_bundle
+        from medialit.grade.bundle import load_bundle
         from medialit.grade.engine import discover
 
         self.bundle = load_bundle(self.bundle_path)

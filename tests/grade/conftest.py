@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from medialit.assign.bundle import bundle_from_dict, write_bundle
+from medialit.grade.bundle import bundle_from_dict, write_bundle
 from medialit.match import find_quote
 
 # A short text written for these tests (not from the course articles).

@@ -15,7 +15,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from medialit.assign.bundle import load_bundle
+from medialit.grade.bundle import load_bundle
 from medialit.grade.engine import grade_class
 from medialit.grade.exports import write_outputs
 
@@ -43,7 +43,7 @@ def class_folder(tmp_path_factory, kit_module):
     """alice (all right) and dan (partial) and the expected rows from grading them alone."""
     root = tmp_path_factory.mktemp("class")
     kit = kit_module
-    from medialit.assign.bundle import bundle_from_dict, write_bundle
+    from medialit.grade.bundle import bundle_from_dict, write_bundle
 
     write_bundle(bundle_from_dict(kit.demo_bundle_dict(), "demo"), root / "grader")
     subs = root / "baseline"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from medialit.assign.bundle import load_bundle
+from medialit.grade.bundle import load_bundle
 from medialit.grade.engine import grade_class
 from medialit.grade.exports import gradebook_csv
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from medialit.assign.bundle import bundle_from_dict
 from medialit.grade import scoring
 from medialit.grade.answers import Annotations, Answer
+from medialit.grade.bundle import bundle_from_dict
 from medialit.grade.sandbox import RunResult
 
 
