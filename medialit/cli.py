@@ -6,6 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from medialit.assign import command as assign_command
+from medialit.grade import command as grade_command
+
 
 def _corpus_ingest(args: argparse.Namespace) -> int:
     from medialit.corpus import Corpus, CorpusError
@@ -84,6 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     annotations.add_argument("rest", nargs=argparse.REMAINDER)
     annotations.set_defaults(run=_annotations)
+    assign_command.add_parser(verbs)
+    grade_command.add_parser(verbs)
     return parser
 
 
