@@ -425,16 +425,17 @@ def compare_page(
             "terms": [list(t) for t in zip(view.shared_terms, view.term_texts, strict=True)],
         }
     ids = corpus.ids()
-    pairs: dict[str, list[list[str]]] = {}
-    for group in [*([a] for a in ids), *(sorted(pair) for pair in combinations(ids, 2))]:
-        view = comparison(corpus, article_ids=group)
-        markable.update(view.shared_terms)
-        pairs["|".join(group)] = [
-            list(t) for t in zip(view.shared_terms, view.term_texts, strict=True)
-        ]
+    groups: dict[str, list[list[str]]] = {}
+    for size in range(1, len(ids) + 1):
+        for group in combinations(ids, size):
+            view = comparison(corpus, article_ids=list(group))
+            markable.update(view.shared_terms)
+            groups["|".join(sorted(group))] = [
+                list(t) for t in zip(view.shared_terms, view.term_texts, strict=True)
+            ]
     data = {
         "topics": views_data,
-        "pairs": pairs,
+        "groups": groups,
         "titles": {article.article_id: article.title for article in corpus},
     }
     grouped = _by_paragraph(highlights)
@@ -448,9 +449,6 @@ def compare_page(
         )
         for article in corpus
     )
-    counts = defaultdict(int)
-    for highlight in highlights:
-        counts[highlight.layer] += 1
     boxes = [(layer, layers.layer_name(layer)) for layer in layers.LAYER_IDS]
     boxes.append((TERMS, "Shared terms"))
     layer_inputs = "".join(
@@ -459,7 +457,11 @@ def compare_page(
         f'{html.escape(name)} <span class="ml-count"></span></label>'
         for layer, name in boxes
     )
-    titles = [(article.article_id, article.title) for article in corpus]
+    article_inputs = "".join(
+        f'<label><input type="checkbox" data-role="article" value="{article.article_id}"'
+        f"{' checked' if number < 2 else ''}> {html.escape(article.title)}</label>"
+        for number, article in enumerate(corpus)
+    )
     first_topic = next(iter(topics), "")
     topic_options = _options(((t.topic_id, t.name) for t in topics.values()), first_topic)
     key_note = (
@@ -482,13 +484,7 @@ def compare_page(
 <label>Topic <select name="topic">{topic_options}</select></label>
 </fieldset>
 <fieldset class="ml-cmp-articles" hidden><legend>Articles</legend>
-<label>Left <select name="left">{_options(titles, titles[0][0])}</select></label>
-<label>Right <select name="right">{
-        _options(
-            [("", "(none: read one article)"), *titles], titles[1][0] if len(titles) > 1 else ""
-        )
-    }</select>
-</label>
+{article_inputs}
 </fieldset>
 <fieldset class="ml-cmp-layers"><legend>Highlight</legend>{layer_inputs}</fieldset>
 </form>

@@ -10,8 +10,6 @@
     var form = root.querySelector(".ml-cmp-controls");
     var view = root.querySelector(".ml-cmp");
     var topicSelect = form.querySelector("select[name=topic]");
-    var leftSelect = form.querySelector("select[name=left]");
-    var rightSelect = form.querySelector("select[name=right]");
     var columns = {};
     root.querySelectorAll(".ml-cmp-col").forEach(function (column) {
       columns[column.dataset.articleId] = column;
@@ -30,15 +28,15 @@
         return { title: topic.name, description: topic.description, columns: topic.columns,
                  paragraphs: topic.paragraphs, terms: topic.terms };
       }
-      var ids = [leftSelect.value];
-      if (rightSelect.value && rightSelect.value !== leftSelect.value) {
-        ids.push(rightSelect.value);
-      }
-      var note = rightSelect.value === leftSelect.value ?
-        "Both sides name the same article: it is shown once. Choose another on the right." : "";
+      var ids = [];
+      form.querySelectorAll("input[data-role=article]:checked").forEach(function (box) {
+        ids.push(box.value);
+      });
       return { title: ids.map(function (id) { return data.titles[id]; }).join(" | "),
-               description: note, columns: ids, paragraphs: null,
-               terms: data.pairs[ids.slice().sort().join("|")] || [] };
+               description: ids.length ? "" : "Tick at least one article (two or more to " +
+                 "compare them).",
+               columns: ids, paragraphs: null,
+               terms: data.groups[ids.slice().sort().join("|")] || [] };
     }
 
     function render() {
