@@ -15,7 +15,7 @@ from medialit.corpus import Article, Corpus, Paragraph
 from medialit.render import layers
 from medialit.render.layers import Highlight
 from medialit.render.terms import TermIndex, shared_terms, term_spans
-from medialit.render.topics import Topic, load_topics
+from medialit.render.topics import Topic, load_topics, student_edition_keys
 
 ASSETS = Path(__file__).parent / "assets"
 TERMS = "terms"
@@ -464,12 +464,18 @@ def compare_page(
     )
     first_topic = next(iter(topics), "")
     topic_options = _options(((t.topic_id, t.name) for t in topics.values()), first_topic)
-    key_note = (
-        ""
-        if highlights
-        else '<p class="ml-cmp-note">No answer key is available in this edition: only shared '
-        "terms can be highlighted.</p>"
-    )
+    keyed = {h.article_id for h in highlights}
+    if not keyed:
+        key_note = "No answer key is shown in this edition: only shared terms can be highlighted."
+    elif len(keyed) < len(corpus):
+        names = "; ".join(f"“{a.title}”" for a in corpus if a.article_id in keyed)
+        key_note = (
+            f"Answer-key highlights are shown for {names} only; the other articles show "
+            "shared terms."
+        )
+    else:
+        key_note = ""
+    key_note = f'<p class="ml-cmp-note">{html.escape(key_note)}</p>' if key_note else ""
     mode_name = "ml-cmp-mode"
     return f"""<div class="ml-cmp-app" data-ml-compare>
 <style>{_asset("compare.css")}</style>
@@ -501,3 +507,33 @@ def compare_page(
 <script>{_asset("compare.js")}</script>
 </div>
 """
+
+
+COMPARE_VIEW = Path("book") / "_generated" / "compare-view.html"
+EDITION_VARIABLE = "MEDIALIT_EDITION"
+
+
+def book_highlights(corpus: Corpus, edition: str) -> list[Highlight]:
+    """The key highlights an edition's book may show: every key for instructors; for students
+    only the worked examples that sources/topics.yaml lists under student_edition_keys."""
+    if edition == "instructor":
+        return layers.key_highlights(corpus)
+    return layers.key_highlights(corpus, student_edition_keys(corpus))
+
+
+def write_compare_view(
+    srcdir: Path, corpus: Corpus | None = None, edition: str | None = None
+) -> Path:
+    """Write the book's comparison view (included by book/compare.md) if it changed."""
+    import os
+
+    from medialit.corpus import default
+    from medialit.fileio import atomic_write_text
+
+    corpus = corpus or default()
+    edition = edition or os.environ.get(EDITION_VARIABLE, "").strip().lower() or "student"
+    path = srcdir / COMPARE_VIEW
+    text = compare_page(corpus, highlights=book_highlights(corpus, edition))
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        atomic_write_text(path, text)
+    return path

@@ -1,4 +1,4 @@
-"""Sphinx extension: write the article pages from the corpus before the book is read."""
+"""Sphinx extension: write the article pages and the comparison view before the book is read."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from sphinx.config import Config
 from medialit.corpus import Corpus
 from medialit.fileio import atomic_write_text
 from medialit.render.article_page import GENERATED_MARK, article_page, index_page
+from medialit.render.compare_html import write_compare_view
 
 ARTICLE_PAGES = Path("book") / "articles"
 STATIC = Path(__file__).parent / "static"
@@ -44,6 +45,7 @@ def write_article_pages(srcdir: Path, corpus: Corpus | None = None) -> list[Path
 
 def _on_config_inited(app: Sphinx, config: Config) -> None:
     write_article_pages(Path(app.srcdir))
+    write_compare_view(Path(app.srcdir))
     config.html_static_path = [*config.html_static_path, str(STATIC)]
 
 

@@ -144,20 +144,7 @@ def _topic(path: Path, index: int, raw: object, corpus: Corpus, strict: bool) ->
     return Topic(topic_id, str(raw["name"]).strip(), description, paragraphs)
 
 
-def load_topics(
-    corpus: Corpus, path: str | Path | None = None, *, strict: bool = True
-) -> dict[str, Topic]:
-    """Read and check the topic index; raise SourceError naming the file, the place and the fix.
-
-    With ``strict=False`` articles the corpus does not have (an instructor removed one) are left
-    out of their topics, and topics left with no article are dropped, instead of failing.
-
-    >>> from medialit import corpus
-    >>> topics = load_topics(corpus.default())
-    >>> topics["sanctions"].article_ids[0]
-    'united-states-rebalance'
-    """
-    path = Path(path) if path is not None else topics_path(corpus)
+def _read_index(path: Path) -> dict:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -187,6 +174,51 @@ def load_topics(
             "is not a topic index",
             "start it with 'schema: 1' and a list under 'topics:'",
         )
+    extra = sorted(set(raw) - {"schema", "topics", "student_edition_keys"})
+    if extra:
+        raise _fail(
+            path,
+            "file",
+            f"has unknown field(s) {', '.join(extra)}",
+            "keep to schema, student_edition_keys and topics",
+        )
+    return raw
+
+
+def student_edition_keys(corpus: Corpus, path: str | Path | None = None) -> list[str]:
+    """The articles whose key the student edition's comparison view may show.
+
+    >>> from medialit import corpus
+    >>> student_edition_keys(corpus.default())
+    ['putin-changed-stance']
+    """
+    path = Path(path) if path is not None else topics_path(corpus)
+    listed = _read_index(path).get("student_edition_keys") or []
+    if not isinstance(listed, list) or not all(isinstance(item, str) for item in listed):
+        raise _fail(
+            path,
+            "student_edition_keys",
+            "is not a list of article ids",
+            "write student_edition_keys: [article-id, ...] (or [] for none)",
+        )
+    return [article_id for article_id in listed if article_id in corpus.ids()]
+
+
+def load_topics(
+    corpus: Corpus, path: str | Path | None = None, *, strict: bool = True
+) -> dict[str, Topic]:
+    """Read and check the topic index; raise SourceError naming the file, the place and the fix.
+
+    With ``strict=False`` articles the corpus does not have (an instructor removed one) are left
+    out of their topics, and topics left with no article are dropped, instead of failing.
+
+    >>> from medialit import corpus
+    >>> topics = load_topics(corpus.default())
+    >>> topics["sanctions"].article_ids[0]
+    'united-states-rebalance'
+    """
+    path = Path(path) if path is not None else topics_path(corpus)
+    raw = _read_index(path)
     topics: dict[str, Topic] = {}
     for index, item in enumerate(raw["topics"]):
         topic = _topic(path, index, item, corpus, strict)
