@@ -1,10 +1,13 @@
-"""The thin command-line interface: ``python -m medialit <verb> ...``; logic lives in subpackages."""
+"""The thin command line: ``python -m medialit <verb> ...``; the logic lives in the subpackages."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
+
+from medialit.assign import command as assign_command
+from medialit.grade import command as grade_command
 
 
 def _corpus_ingest(args: argparse.Namespace) -> int:
@@ -13,8 +16,11 @@ def _corpus_ingest(args: argparse.Namespace) -> int:
 
     seeds = Path(args.seeds)
     if not seeds.is_dir():
-        print(f"error: {seeds}: no such folder. Fix: give the folder that holds the raw "
-              "captures (*.txt)", file=sys.stderr)
+        print(
+            f"error: {seeds}: no such folder. Fix: give the folder that holds the raw "
+            "captures (*.txt)",
+            file=sys.stderr,
+        )
         return 2
     results = ingest(seeds, Path(args.sources))
     failed = [result for result in results if result.error]
@@ -43,10 +49,17 @@ def _corpus_check(args: argparse.Namespace) -> int:
     except CorpusError as error:
         print(error, file=sys.stderr)
         return 1
-    table = corpus.articles()[["article_id", "date", "word_count", "paragraph_count",
-                               "sentence_count"]]
+    table = corpus.articles()[
+        ["article_id", "date", "word_count", "paragraph_count", "sentence_count"]
+    ]
     print(table.to_string(index=False))
     return 0
+
+
+def _annotations(args: argparse.Namespace) -> int:
+    from medialit.annotations.__main__ import main as annotations_main
+
+    return annotations_main(args.rest)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -57,17 +70,32 @@ def build_parser() -> argparse.ArgumentParser:
     corpus = verbs.add_parser("corpus", help="the articles: ingest captures, check the sources")
     corpus_verbs = corpus.add_subparsers(dest="action", required=True)
     ingest = corpus_verbs.add_parser("ingest", help="clean raw captures into sources/articles")
-    ingest.add_argument("seeds", nargs="?", default="sources/raw",
-                        help="folder of raw captures (*.txt); default sources/raw")
+    ingest.add_argument(
+        "seeds",
+        nargs="?",
+        default="sources/raw",
+        help="folder of raw captures (*.txt); default sources/raw",
+    )
     ingest.add_argument("--sources", default="sources", help="the sources folder to write")
     ingest.set_defaults(run=_corpus_ingest)
     check = corpus_verbs.add_parser("check", help="load every article and report the counts")
     check.add_argument("--sources", default="sources")
     check.set_defaults(run=_corpus_check)
+
+    annotations = verbs.add_parser(
+        "annotations", help="the answer keys: check them, or start one (see --help)", add_help=False
+    )
+    annotations.add_argument("rest", nargs=argparse.REMAINDER)
+    annotations.set_defaults(run=_annotations)
+    assign_command.add_parser(verbs)
+    grade_command.add_parser(verbs)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["annotations"]:  # its own parser handles its options, --help included
+        return _annotations(argparse.Namespace(rest=argv[1:]))
     args = build_parser().parse_args(argv)
     return args.run(args)

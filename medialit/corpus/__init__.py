@@ -21,9 +21,23 @@ from medialit.corpus.locate import locate_all as _locate_all
 from medialit.corpus.model import Article, Paragraph, Sentence
 
 __all__ = [
-    "Article", "Corpus", "CorpusError", "Location", "Paragraph", "QuoteNotFound", "Sentence",
-    "SourceError", "article", "articles", "default", "link_cues", "locate", "locate_all",
-    "paragraph", "paragraphs", "sentences",
+    "Article",
+    "Corpus",
+    "CorpusError",
+    "Location",
+    "Paragraph",
+    "QuoteNotFound",
+    "Sentence",
+    "SourceError",
+    "article",
+    "articles",
+    "default",
+    "link_cues",
+    "locate",
+    "locate_all",
+    "paragraph",
+    "paragraphs",
+    "sentences",
 ]
 
 _cache: dict[Path, tuple[tuple, Corpus]] = {}
@@ -31,8 +45,11 @@ _cache: dict[Path, tuple[tuple, Corpus]] = {}
 
 def _signature(root: Path) -> tuple:
     folder = root / "articles"
-    return tuple(sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size)
-                        for p in folder.glob("*.md"))) if folder.is_dir() else ()
+    return (
+        tuple(sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in folder.glob("*.md")))
+        if folder.is_dir()
+        else ()
+    )
 
 
 def default() -> Corpus:

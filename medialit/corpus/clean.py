@@ -25,7 +25,7 @@ RULES: dict[str, str] = {
     "exit-mobile": "'Exit mobile version' (a mobile-site footer) is removed.",
     "trailing-byline": "A name repeated at the end followed by a line starting with it is the "
     "byline and author's bio: recorded as author and author_bio, removed from the text.",
-    "spaces": "No-break spaces inside a paragraph become plain spaces and runs of spaces become one.",
+    "spaces": "No-break spaces inside a paragraph become plain spaces; runs of spaces become one.",
     "rejoin-split": "A paragraph that stops mid-sentence (no closing punctuation) and a next one "
     "that starts in lower case are one paragraph split by the capture: rejoined with a space.",
     "links": "'[anchor](#)' keeps its anchor text in the text; the link is recorded as a cue.",
@@ -37,8 +37,22 @@ RULES: dict[str, str] = {
 _MONTHS = {
     name: number
     for number, name in enumerate(
-        "January February March April May June July August September October November December"
-        .split(), start=1)
+        [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ],
+        start=1,
+    )
 }
 _HEADER_FURNITURE = re.compile(
     r"^(Region:|Theme:|In-depth Report:|All Global Research articles|To receive Global Research"
@@ -46,9 +60,12 @@ _HEADER_FURNITURE = re.compile(
 )
 _FOOTER_START = re.compile(r"^(\*|Note to readers:?.*)$")
 _BYLINE = re.compile(r"^By \[(?P<name>[^\]]+)\]\(#?[^)]*\)$")
-_REPUBLISHED = re.compile(r"^(?P<publisher>Global Research), (?P<month>[A-Z][a-z]+) (?P<day>\d{1,2}), (?P<year>\d{4})$")
+_REPUBLISHED = re.compile(
+    r"^(?P<publisher>Global Research), (?P<month>[A-Z][a-z]+) (?P<day>\d{1,2}), (?P<year>\d{4})$"
+)
 _FIRST_PUBLISHED = re.compile(
-    r"^\[(?P<publisher>[^\]]+)\]\(#?[^)]*\) (?P<day>\d{1,2}) (?P<month>[A-Z][a-z]+) (?P<year>\d{4})$"
+    r"^\[(?P<publisher>[^\]]+)\]\(#?[^)]*\) "
+    r"(?P<day>\d{1,2}) (?P<month>[A-Z][a-z]+) (?P<year>\d{4})$"
 )
 _ORIGINAL_SOURCE = re.compile(r"^The original source of this article is \[(?P<publisher>[^\]]+)\]")
 _TERMINAL = ".!?:;…" + CLOSING_QUOTES + ")]"
@@ -125,7 +142,7 @@ def split_blocks(text: str, article: CleanArticle | None = None) -> list[list[st
     for raw_line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
         line = raw_line.rstrip()
         if not line.strip():
-            if line and article is not None:
+            if raw_line and article is not None:
                 article.note("blank-nbsp-lines")
             if current:
                 blocks.append(current)
@@ -157,7 +174,9 @@ def _take_header(blocks: list[list[str]], article: CleanArticle) -> list[list[st
             article.note("header-byline", "\n".join(block))
         elif republished := _REPUBLISHED.match(line):
             article.republisher = republished["publisher"]
-            article.republished = _date(republished["day"], republished["month"], republished["year"])
+            article.republished = _date(
+                republished["day"], republished["month"], republished["year"]
+            )
             article.note("header-republished", "\n".join(block))
         elif first := _FIRST_PUBLISHED.match(line):
             article.first_publisher = first["publisher"]
@@ -214,11 +233,7 @@ def _rejoin(blocks: list[list[str]], article: CleanArticle) -> list[str]:
         text = re.sub(r"[ \u00a0]{2,}|\u00a0", " ", joined).strip()
         if text != joined:
             article.note("spaces")
-        if (
-            paragraphs
-            and paragraphs[-1].rstrip()[-1] not in _TERMINAL
-            and text[:1].islower()
-        ):
+        if paragraphs and paragraphs[-1].rstrip()[-1] not in _TERMINAL and text[:1].islower():
             article.note("rejoin-split")
             paragraphs[-1] = paragraphs[-1].rstrip() + " " + text
             continue
@@ -239,7 +254,8 @@ def _is_heading(text: str, position: int, total: int) -> bool:
 def clean_capture(text: str) -> CleanArticle:
     """Clean one capture's text (see :data:`RULES`) into a :class:`CleanArticle`.
 
-    >>> capture = "Title here\\n\\nBy [A. Writer](#)\\n\\nFirst part of a\\n\\nsentence.\\n\\n*\\n\\nNote to readers: share."
+    >>> capture = ("Title here\\n\\nBy [A. Writer](#)\\n\\nFirst part of a\\n\\nsentence."
+    ...            "\\n\\n*\\n\\nNote to readers: share.")
     >>> article = clean_capture(capture)
     >>> article.title, article.author, [p.text for p in article.paragraphs]
     ('Title here', 'A. Writer', ['First part of a sentence.'])

@@ -18,8 +18,30 @@ from medialit.corpus.textnorm import count_words
 from medialit.fileio import atomic_write_text
 
 METADATA_FILE = "metadata.yaml"
-_STOPWORDS = {"a", "an", "the", "to", "is", "its", "his", "her", "of", "and", "but", "after",
-              "must", "hasnt", "has", "be", "in", "on", "for", "with", "it", "its", "s"}
+_STOPWORDS = {
+    "a",
+    "an",
+    "the",
+    "to",
+    "is",
+    "its",
+    "his",
+    "her",
+    "of",
+    "and",
+    "but",
+    "after",
+    "must",
+    "hasnt",
+    "has",
+    "be",
+    "in",
+    "on",
+    "for",
+    "with",
+    "it",
+    "s",
+}
 _EXCERPT = 120
 
 RIGHTS_GLOBAL_RESEARCH = (
@@ -74,14 +96,17 @@ def attribution_line(meta: dict) -> str:
     parts = [f"{author}, \u201c{meta['title']}\u201d"]
     if meta.get("first_publisher"):
         published = meta.get("first_published")
-        parts.append(f"{meta['first_publisher']}" + (f", {_format_date(published)}"
-                                                       if published else ""))
+        parts.append(
+            f"{meta['first_publisher']}" + (f", {_format_date(published)}" if published else "")
+        )
     else:
         parts.append("publisher not named in the capture")
     if meta.get("republisher"):
         republished = meta.get("republished")
-        parts.append(f"republished by {meta['republisher']}"
-                     + (f", {_format_date(republished)}" if republished else ""))
+        parts.append(
+            f"republished by {meta['republisher']}"
+            + (f", {_format_date(republished)}" if republished else "")
+        )
     if not meta.get("first_published") and meta.get("date_note"):
         parts.append("undated (see date note)")
     return "; ".join(parts) + "."
@@ -110,27 +135,37 @@ def front_matter(cleaned: CleanArticle, seed_file: str, article_id: str, extra: 
     unknown.update(extra.get("unknown") or {})
     meta["unknown"] = unknown
     meta["seed_file"] = seed_file
-    meta["rights_basis"] = (RIGHTS_GLOBAL_RESEARCH if cleaned.has_global_research_permission
-                            else RIGHTS_NO_LICENCE)
+    meta["rights_basis"] = (
+        RIGHTS_GLOBAL_RESEARCH if cleaned.has_global_research_permission else RIGHTS_NO_LICENCE
+    )
     meta["attribution"] = attribution_line(meta)
     meta["word_count"] = count_words("\n\n".join(p.text for p in cleaned.paragraphs))
     meta["site_tags"] = cleaned.site_tags
     meta["link_cues"] = [
-        {"paragraph": number, "anchor_text": link.anchor_text, "start": link.start,
-         "end": link.end}
-        for number, paragraph in enumerate(cleaned.paragraphs, start=1) for link in paragraph.links
+        {"paragraph": number, "anchor_text": link.anchor_text, "start": link.start, "end": link.end}
+        for number, paragraph in enumerate(cleaned.paragraphs, start=1)
+        for link in paragraph.links
     ]
     meta["emphasis"] = [
-        {"paragraph": number, "kind": mark.kind, "text": mark.text, "start": mark.start,
-         "end": mark.end}
+        {
+            "paragraph": number,
+            "kind": mark.kind,
+            "text": mark.text,
+            "start": mark.start,
+            "end": mark.end,
+        }
         for number, paragraph in enumerate(cleaned.paragraphs, start=1)
         for mark in paragraph.emphasis
     ]
-    removals = [{"rule": r.rule, "removed": _excerpt(r.text), "characters": len(r.text)}
-                for r in cleaned.removed]
-    applied_without_removal = [{"rule": rule, "removed": None, "characters": 0}
-                               for rule in cleaned.applied
-                               if rule not in {r.rule for r in cleaned.removed}]
+    removals = [
+        {"rule": r.rule, "removed": _excerpt(r.text), "characters": len(r.text)}
+        for r in cleaned.removed
+    ]
+    applied_without_removal = [
+        {"rule": rule, "removed": None, "characters": 0}
+        for rule in cleaned.applied
+        if rule not in {r.rule for r in cleaned.removed}
+    ]
     meta["cleaning"] = removals + applied_without_removal
     return meta
 
@@ -138,8 +173,9 @@ def front_matter(cleaned: CleanArticle, seed_file: str, article_id: str, extra: 
 def render_article_file(meta: dict, cleaned: CleanArticle) -> str:
     """The text of an article file: YAML front matter, then one paragraph per block."""
     header = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=100)
-    blocks = [(HEADING_MARK + p.text) if p.kind == "heading" else p.text
-              for p in cleaned.paragraphs]
+    blocks = [
+        (HEADING_MARK + p.text) if p.kind == "heading" else p.text for p in cleaned.paragraphs
+    ]
     return f"---\n{header}---\n\n" + "\n\n".join(blocks) + "\n"
 
 
@@ -182,8 +218,12 @@ def load_metadata(raw_dir: Path) -> dict[str, dict]:
         return {}
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     if not isinstance(data, dict):
-        raise SourceError(path, "top level", "is not a mapping of seed file names to facts",
-                          "write 'seed_file.txt:' then the indented facts")
+        raise SourceError(
+            path,
+            "top level",
+            "is not a mapping of seed file names to facts",
+            "write 'seed_file.txt:' then the indented facts",
+        )
     return data
 
 
@@ -210,12 +250,17 @@ def ingest(seeds: Path, sources: Path) -> list[IngestResult]:
             cleaned = clean_capture(text)
         except UnicodeDecodeError as error:
             line = raw[: error.start].count(b"\n") + 1
-            result.error = SourceError(seed_path, f"byte {error.start} (line {line})",
-                                       "is not UTF-8 text", "save the capture as UTF-8")
+            result.error = SourceError(
+                seed_path,
+                f"byte {error.start} (line {line})",
+                "is not UTF-8 text",
+                "save the capture as UTF-8",
+            )
             continue
         except CaptureError as error:
-            result.error = SourceError(seed_path, "text", str(error),
-                                       "check that the file is an article capture")
+            result.error = SourceError(
+                seed_path, "text", str(error), "check that the file is an article capture"
+            )
             continue
         if seed_path.name in existing:
             article_id, old_path = existing[seed_path.name]
@@ -225,13 +270,16 @@ def ingest(seeds: Path, sources: Path) -> list[IngestResult]:
             while article_id in taken:
                 article_id, counter = f"{base}-{counter}", counter + 1
             taken.add(article_id)
-        meta = front_matter(cleaned, seed_path.name, article_id,
-                            metadata.get(seed_path.name) or {})
+        meta = front_matter(cleaned, seed_path.name, article_id, metadata.get(seed_path.name) or {})
         try:
             ArticleMeta.model_validate(meta)
         except ValueError as error:
-            result.error = SourceError(raw_dir / METADATA_FILE, seed_path.name, str(error),
-                                       "add the missing facts for this capture to metadata.yaml")
+            result.error = SourceError(
+                raw_dir / METADATA_FILE,
+                seed_path.name,
+                str(error),
+                "add the missing facts for this capture to metadata.yaml",
+            )
             continue
         if seed_path.resolve() != (raw_dir / seed_path.name).resolve():
             shutil.copyfile(seed_path, raw_dir / seed_path.name)

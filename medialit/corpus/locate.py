@@ -31,8 +31,10 @@ class QuoteNotFound(ValueError):
         self.nearest = nearest
         message = f"This quote is not verbatim in {scope}: {quote!r}."
         if nearest:
-            message += (f" The nearest passage is {nearest[0]}: {nearest[1]!r}. Copy the words "
-                        "exactly as the article has them, typos included.")
+            message += (
+                f" The nearest passage is {nearest[0]}: {nearest[1]!r}. Copy the words "
+                "exactly as the article has them, typos included."
+            )
         super().__init__(message)
 
 
@@ -42,21 +44,24 @@ def locate_all(corpus: Corpus, quote: str, article_id: str | None = None) -> lis
     if not needle:
         raise ValueError("The quote is empty: paste the words you want to find.")
     found: list[Location] = []
-    for article in ([corpus.article(article_id)] if article_id else corpus):
+    for article in [corpus.article(article_id)] if article_id else corpus:
         haystack, index_map = fold_with_map(article.body)
         position = haystack.find(needle)
         while position != -1:
             start = index_map[position]
             end = index_map[position + len(needle) - 1] + 1
             paragraph = next(p for p in article.paragraphs if p.start <= start < p.end + 2)
-            found.append(Location(article.article_id, paragraph.paragraph_id, start, end,
-                                  article.body[start:end]))
+            found.append(
+                Location(
+                    article.article_id, paragraph.paragraph_id, start, end, article.body[start:end]
+                )
+            )
             position = haystack.find(needle, position + 1)
     return found
 
 
 def locate(corpus: Corpus, quote: str, article_id: str | None = None) -> Location:
-    """The first place where ``quote`` occurs, or :class:`QuoteNotFound` with the nearest passage."""
+    """The first place where ``quote`` occurs, or QuoteNotFound naming the nearest passage."""
     found = locate_all(corpus, quote, article_id)
     if found:
         return found[0]
@@ -64,14 +69,14 @@ def locate(corpus: Corpus, quote: str, article_id: str | None = None) -> Locatio
     raise QuoteNotFound(quote, nearest_passage(corpus, quote, article_id), scope)
 
 
-def nearest_passage(corpus: Corpus, quote: str,
-                    article_id: str | None = None) -> tuple[str, str] | None:
+def nearest_passage(
+    corpus: Corpus, quote: str, article_id: str | None = None
+) -> tuple[str, str] | None:
     """The sentence (id, text) most like ``quote``: a hint for a student whose quote is off."""
     needle = fold(quote).lower()
     best: tuple[float, str, str] | None = None
     for sentence in corpus.sentences(article_id).itertuples():
-        matcher = difflib.SequenceMatcher(None, needle, fold(sentence.text).lower(),
-                                          autojunk=False)
+        matcher = difflib.SequenceMatcher(None, needle, fold(sentence.text).lower(), autojunk=False)
         if matcher.real_quick_ratio() < (best[0] if best else 0):
             continue
         score = matcher.ratio()

@@ -77,8 +77,12 @@ def _scan(source: str, result: Plain) -> None:
                 out.append(inner.text)
                 for emphasis in inner.emphasis:
                     result.emphasis.append(
-                        Emphasis(emphasis.kind, emphasis.text, emphasis.start + start,
-                                 emphasis.end + start)
+                        Emphasis(
+                            emphasis.kind,
+                            emphasis.text,
+                            emphasis.start + start,
+                            emphasis.end + start,
+                        )
                     )
                 result.links.append(
                     Link(inner.text, match.group(2), start, start + len(inner.text))

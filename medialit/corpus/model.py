@@ -82,7 +82,8 @@ class ArticleMeta(BaseModel):
     @model_validator(mode="after")
     def _unknowns_have_reasons(self) -> ArticleMeta:
         missing = [
-            name for name in FACTS_NEEDING_A_REASON
+            name
+            for name in FACTS_NEEDING_A_REASON
             if getattr(self, name) is None and not self.unknown.get(name)
         ]
         if missing:

@@ -47,8 +47,10 @@ def _with_link_cues(text: str, cues: Iterable[tuple[int, int]]) -> str:
     out, position = [], 0
     for start, end in sorted(cues):
         out.append(html.escape(text[position:start], quote=False))
-        out.append(f'<span class="ml-link-cue" title="{LINK_CUE_TITLE}">'
-                   f"{html.escape(text[start:end], quote=False)}</span>")
+        out.append(
+            f'<span class="ml-link-cue" title="{LINK_CUE_TITLE}">'
+            f"{html.escape(text[start:end], quote=False)}</span>"
+        )
         position = end
     out.append(html.escape(text[position:], quote=False))
     return "".join(out)
@@ -59,20 +61,28 @@ def _metadata_rows(article: Article) -> list[tuple[str, str]]:
     unknown = meta.unknown
     rows = [
         ("Author", meta.author or f"Not known ({unknown.get('author', 'no byline')})"),
-        ("First published", ", ".join(filter(None, [meta.first_publisher,
-                                                   _date(meta.first_published)]))
-         or f"Not known ({unknown.get('first_publisher', 'not in the capture')})"),
+        (
+            "First published",
+            ", ".join(filter(None, [meta.first_publisher, _date(meta.first_published)]))
+            or f"Not known ({unknown.get('first_publisher', 'not in the capture')})",
+        ),
     ]
     if meta.republisher:
-        rows.append(("Republished", ", ".join(filter(None, [meta.republisher,
-                                                          _date(meta.republished)]))))
+        rows.append(
+            ("Republished", ", ".join(filter(None, [meta.republisher, _date(meta.republished)])))
+        )
     if meta.date_note:
         rows.append(("Date", meta.date_note))
     if meta.author_bio:
         rows.append(("About the author (from the article)", meta.author_bio))
     rows.append(("Length", f"{meta.word_count} words, {len(article.paragraphs)} paragraphs"))
-    rows.append(("Cite a paragraph as", f"`{article.article_id}:p07` (article id, paragraph "
-                                         "number), or link to this page with `#p07`"))
+    rows.append(
+        (
+            "Cite a paragraph as",
+            f"`{article.article_id}:p07` (article id, paragraph "
+            "number), or link to this page with `#p07`",
+        )
+    )
     return rows
 
 
@@ -110,9 +120,12 @@ def index_page(corpus: Corpus) -> str:
         date = _date(meta.first_published) or f"undated (c. {meta.date:%B %Y})"
         author = meta.author or "author not named"
         publisher = meta.first_publisher or "publisher not named"
-        rows.append(f"| [{meta.title}]({article.article_id}.md) | {author} | {publisher} "
-                    f"| {date} | {meta.word_count} |")
+        rows.append(
+            f"| [{meta.title}]({article.article_id}.md) | {author} | {publisher} "
+            f"| {date} | {meta.word_count} |"
+        )
     table = "\n".join(rows)
+    example = f"{corpus.ids()[0]}:p07" if len(corpus) else "article-id:p07"
     return f"""{GENERATED_MARK}
 
 # The articles
@@ -120,7 +133,7 @@ def index_page(corpus: Corpus) -> str:
 The course reads {len(corpus)} opinion articles on relations between the United States and Russia.
 Each page shows the article's text with numbered paragraphs, who wrote and published it, and the
 basis on which the course reproduces it. Cite a paragraph by its id, for example
-`russia-china-resist:p07`, or link to it with `#p07` after the page address.
+`{example}`, or link to it with `#p07` after the page address.
 
 | Article | Author | First publisher | Date | Words |
 |---|---|---|---|---|

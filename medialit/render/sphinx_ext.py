@@ -1,4 +1,4 @@
-"""Sphinx extension: article pages, the two editions, offline assets and launch links."""
+"""Sphinx extension: article pages, comparison view, the two editions, offline assets, launch links."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from medialit.render.objectives import (
     load_objectives,
     objectives_page,
 )
+from medialit.render.compare_html import write_compare_view
 
 ARTICLE_PAGES = Path("book") / "articles"
 STATIC = Path(__file__).parent / "static"
@@ -76,6 +77,7 @@ def _on_config_inited(app: Sphinx, config: Config) -> None:
     edition = edition_from_environment()
     config.medialit_edition = edition
     write_article_pages(srcdir)
+    write_compare_view(srcdir)
     if edition == "instructor":
         write_objectives_page(srcdir)
     config.external_toc_path = edition_toc_path(srcdir, edition, config.external_toc_path)

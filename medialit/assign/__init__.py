@@ -1,0 +1,1 @@
+"""Instructor source -> student release (no keys) + grader bundle (keys, hidden checks)."""

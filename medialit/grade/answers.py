@@ -1,0 +1,280 @@
+"""Read a submission without running it: notebook JSON, literal answers, code, annotations."""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import re
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+DEFAULT_MAX_MB = 10.0
+MAGIC = re.compile(r"^(\s*)[%!?]")
+ANSWERS_SUFFIX = ".answers.json"
+
+
+class Ungradable(Exception):
+    """The whole submission cannot be read; the message says why and how to fix it."""
+
+
+@dataclass
+class Answer:
+    """One top-level assignment found in the notebook: the value, or why it is not usable."""
+
+    variable: str
+    value: Any = None
+    error: str | None = None  # set when the right side is not a Python literal
+    cell: int = 0
+    line: int = 0
+
+
+@dataclass
+class Submission:
+    """What the grader knows about one notebook: answers, top-level code, unreadable cells."""
+
+    answers: dict[str, Answer] = field(default_factory=dict)
+    definitions: dict[str, ast.stmt] = field(default_factory=dict)  # def/class by name
+    imports: list[ast.stmt] = field(default_factory=list)
+    constants: dict[str, ast.stmt] = field(default_factory=dict)
+    broken_cells: list[str] = field(default_factory=list)
+
+
+def read_bytes(path: Path, max_mb: float = DEFAULT_MAX_MB) -> bytes:
+    """The file's bytes, refusing links, non-files and files over ``max_mb``."""
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError as exc:
+        raise Ungradable(f"{path.name} is missing") from exc
+    if stat.S_ISLNK(info.st_mode):
+        raise Ungradable(f"{path.name} is a symbolic link; submit the notebook file itself")
+    if not stat.S_ISREG(info.st_mode):
+        raise Ungradable(f"{path.name} is not a regular file")
+    if info.st_size > max_mb * 1024 * 1024:
+        raise Ungradable(
+            f"{path.name} is {info.st_size / 1024 / 1024:.1f} MB; the grader reads notebooks up "
+            f"to {max_mb:g} MB. Clear the outputs (Kernel > Restart Kernel and Clear Outputs), "
+            "save, and submit again"
+        )
+    with open(path, "rb") as handle:
+        return handle.read()
+
+
+def load_notebook(data: bytes, name: str) -> dict[str, Any]:
+    """Parse notebook JSON and check it is nbformat 4 with a list of cells."""
+    try:
+        notebook = json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise Ungradable(
+            f"{name} is not a text file (byte {exc.start} is not UTF-8); submit the .ipynb file "
+            "that Jupyter saved"
+        ) from exc
+    except json.JSONDecodeError as exc:
+        raise Ungradable(
+            f"{name} is not a notebook: its JSON is broken at line {exc.lineno}, column "
+            f"{exc.colno} ({exc.msg}). Open it in Jupyter; if it will not open, download your "
+            "notebook again (File > Download) and resubmit"
+        ) from exc
+    except RecursionError as exc:
+        raise Ungradable(f"{name} is nested too deeply to be a notebook") from exc
+    if not isinstance(notebook, dict) or "cells" not in notebook:
+        raise Ungradable(f"{name} is JSON but not a Jupyter notebook (no 'cells')")
+    version = notebook.get("nbformat")
+    if version != 4:
+        raise Ungradable(
+            f"{name} is in notebook format version {version!r}; the grader reads version 4. "
+            "Open it in a current Jupyter and save it again (File > Save Notebook)"
+        )
+    if not isinstance(notebook["cells"], list):
+        raise Ungradable(f"{name}: 'cells' is not a list")
+    return notebook
+
+
+def _cell_source(cell: Any) -> str | None:
+    if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+        return None
+    source = cell.get("source", "")
+    if isinstance(source, list) and all(isinstance(s, str) for s in source):
+        return "".join(source)
+    return source if isinstance(source, str) else None
+
+
+def strip_magics(source: str) -> str:
+    """IPython magics and shell escapes are not Python: replace them with ``pass``."""
+    return "\n".join(
+        MAGIC.sub(r"\1pass  # ", line) if MAGIC.match(line) else line for line in source.split("\n")
+    )
+
+
+def _top_level_chunks(source: str) -> list[tuple[int, str]]:
+    """Split a cell that does not parse into runs of lines starting at column 0."""
+    chunks: list[tuple[int, list[str]]] = []
+    for number, line in enumerate(source.split("\n"), start=1):
+        starts = line[:1] not in ("", " ", "\t", ")", "]", "}", "#")
+        if starts or not chunks:
+            chunks.append((number, [line]))
+        else:
+            chunks[-1][1].append(line)
+    return [(number, "\n".join(lines)) for number, lines in chunks]
+
+
+def _parse(source: str) -> tuple[list[tuple[int, ast.stmt]], str | None]:
+    """Statements (with their line offset) and a note when part of the cell is unreadable."""
+    try:
+        return [(0, node) for node in ast.parse(source).body], None
+    except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+        note = f"line {getattr(exc, 'lineno', '?')}: {getattr(exc, 'msg', exc)}"
+    statements: list[tuple[int, ast.stmt]] = []
+    for offset, chunk in _top_level_chunks(source):
+        try:
+            statements += [(offset - 1, node) for node in ast.parse(chunk).body]
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            continue
+    return statements, note
+
+
+def _literal(node: ast.expr) -> tuple[Any, str | None]:
+    try:
+        return ast.literal_eval(node), None
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return None, "not a plain value (write the answer itself: text in quotes, a number, a list)"
+
+
+def read_submission(notebook: dict[str, Any]) -> Submission:
+    """Collect every top-level ``name = <literal>`` (the last one wins, as when the notebook
+    runs top to bottom), function and class definitions, and imports. Nothing is executed.
+
+    >>> nb = {"nbformat": 4, "cells": [
+    ...     {"cell_type": "code", "source": "%matplotlib inline\\nq1 = 'Doubt'\\nq2 = len('x')"},
+    ...     {"cell_type": "code",
+    ...      "source": ["q1 = 'Loaded language'\\n", "def f(x):\\n", "    return x"]}]}
+    >>> sub = read_submission(nb)
+    >>> sub.answers["q1"].value, sub.answers["q2"].error is not None, sorted(sub.definitions)
+    ('Loaded language', True, ['f'])
+    """
+    submission = Submission()
+    for index, cell in enumerate(notebook.get("cells", []), start=1):
+        source = _cell_source(cell)
+        if source is None or not source.strip():
+            continue
+        statements, note = _parse(strip_magics(source))
+        if note:
+            submission.broken_cells.append(f"cell {index}, {note}")
+        for offset, node in statements:
+            line = offset + getattr(node, "lineno", 0)
+            if isinstance(node, ast.Assign) and len(node.targets) == 1:
+                target, value = node.targets[0], node.value
+            elif isinstance(node, ast.AnnAssign) and node.value is not None:
+                target, value = node.target, node.value
+            elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                submission.definitions[node.name] = node
+                continue
+            elif isinstance(node, ast.Import | ast.ImportFrom):
+                submission.imports.append(node)
+                continue
+            else:
+                continue
+            if not isinstance(target, ast.Name):
+                continue
+            literal, error = _literal(value)
+            submission.answers[target.id] = Answer(target.id, literal, error, index, line)
+            if error is None:
+                submission.constants[target.id] = node
+            else:
+                submission.constants.pop(target.id, None)
+    return submission
+
+
+def _names_used(node: ast.AST) -> set[str]:
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+
+
+def _bound_by(node: ast.stmt) -> set[str]:
+    names = set()
+    for alias in getattr(node, "names", []):
+        names.add((alias.asname or alias.name).split(".")[0])
+    return names
+
+
+def function_source(submission: Submission, name: str) -> str | None:
+    """Source for ``name`` plus the helpers, imports and constants it uses (transitively),
+    rebuilt from the syntax tree; None when the notebook defines no such function.
+
+    >>> nb = {"nbformat": 4, "cells": [{"cell_type": "code", "source":
+    ...     "import re\\nimport pandas as pd\\nPATTERN = r'x+'\\n"
+    ...     "def helper(t):\\n    return re.findall(PATTERN, t)\\n"
+    ...     "def count(t):\\n    return len(helper(t))\\nprint(count('xx'))"}]}
+    >>> print(function_source(read_submission(nb), "count"))
+    import re
+    PATTERN = 'x+'
+    def helper(t):
+        return re.findall(PATTERN, t)
+    def count(t):
+        return len(helper(t))
+    """
+    if name not in submission.definitions:
+        return None
+    needed = {name}
+    todo = [name]
+    while todo:
+        for used in _names_used(submission.definitions[todo.pop()]) - needed:
+            if used in submission.definitions:
+                needed.add(used)
+                todo.append(used)
+            elif used in submission.constants:
+                needed.add(used)
+    used_anywhere: set[str] = set()
+    for needed_name in needed:
+        node = submission.definitions.get(needed_name) or submission.constants.get(needed_name)
+        used_anywhere |= _names_used(node)
+    parts = [ast.unparse(node) for node in submission.imports if _bound_by(node) & used_anywhere]
+    parts += [ast.unparse(submission.constants[n]) for n in submission.constants if n in needed]
+    parts += [ast.unparse(submission.definitions[n]) for n in submission.definitions if n in needed]
+    return "\n".join(parts)
+
+
+@dataclass
+class Annotations:
+    """Annotations saved by the annotate widget, or why they could not be read."""
+
+    items: list[dict[str, Any]] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    missing: bool = False
+
+
+def read_annotations(path: Path, max_mb: float = DEFAULT_MAX_MB) -> Annotations:
+    """Read ``<notebook-stem>.answers.json``: {"schema": 1, "annotations": [...]}; entries that
+    do not fit the schema are skipped and listed in ``problems``."""
+    try:
+        data = read_bytes(path, max_mb)
+    except Ungradable as exc:
+        return Annotations(missing=not path.exists(), problems=[str(exc)])
+    try:
+        payload = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        return Annotations(problems=[f"{path.name} is not valid JSON ({exc})"])
+    if not isinstance(payload, dict) or payload.get("schema") != 1:
+        return Annotations(problems=[f'{path.name} does not have "schema": 1'])
+    entries = payload.get("annotations")
+    if not isinstance(entries, list):
+        return Annotations(problems=[f"{path.name} has no list of annotations"])
+    result = Annotations()
+    for number, entry in enumerate(entries, start=1):
+        ok = (
+            isinstance(entry, dict)
+            and isinstance(entry.get("paragraph_id"), str)
+            and all(
+                isinstance(entry.get(k), int) and not isinstance(entry.get(k), bool)
+                for k in ("start", "end")
+            )
+            and entry["end"] > entry["start"] >= 0
+            and isinstance(entry.get("layer"), str)
+            and isinstance(entry.get("label"), str | None)
+        )
+        if ok:
+            result.items.append(entry)
+        else:
+            result.problems.append(f"annotation {number} does not fit the schema and was skipped")
+    return result

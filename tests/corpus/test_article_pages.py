@@ -1,0 +1,42 @@
+"""The article pages are generated from the corpus, one per article, with paragraph anchors."""
+
+from __future__ import annotations
+
+import re
+
+from medialit.corpus import Corpus
+from medialit.render.article_page import GENERATED_MARK
+from medialit.render.sphinx_ext import write_article_pages
+
+
+def test_one_page_per_article_with_an_anchor_per_paragraph(tmp_path):
+    loaded = Corpus()
+    paths = write_article_pages(tmp_path, loaded)
+    assert sorted(p.stem for p in paths) == sorted([*loaded.ids(), "index"])
+    for article in loaded:
+        page = (tmp_path / "book" / "articles" / f"{article.article_id}.md").read_text()
+        anchors = re.findall(r'id="(p\d{2})"', page)
+        assert anchors == [f"p{n:02d}" for n in range(1, len(article.paragraphs) + 1)]
+        assert article.meta.attribution in page and article.meta.rights_basis in page
+        assert f"# {article.title}" in page
+
+
+def test_pages_follow_the_corpus_when_an_article_is_added_or_removed(tmp_path, sources_copy):
+    site = tmp_path / "site"
+    write_article_pages(site, Corpus(sources_copy))
+    folder = site / "book" / "articles"
+    (sources_copy / "articles" / "2021-03-24-bhadrakumar-russia-china-resist.md").unlink()
+    keep = folder / "notes.md"
+    keep.write_text("hand-written page\n")
+    write_article_pages(site, Corpus(sources_copy))
+    assert not (folder / "russia-china-resist.md").exists()
+    assert keep.exists()  # only generated pages are removed
+    assert "(russia-china-resist.md)" not in (folder / "index.md").read_text()
+    assert (folder / "index.md").read_text().startswith(GENERATED_MARK)
+
+
+def test_paragraph_text_is_escaped_and_link_cues_are_marked(tmp_path):
+    write_article_pages(tmp_path, Corpus())
+    page = (tmp_path / "book" / "articles" / "russia-china-resist.md").read_text()
+    assert '<span class="ml-link-cue"' in page and ">it said</span>" in page
+    assert "<script" not in page
