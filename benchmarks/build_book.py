@@ -83,6 +83,20 @@ def _serve(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
     return server, f"http://127.0.0.1:{server.server_port}/"
 
 
+def _record(
+    site: Path, base: str, loaded: set[Path], outside: list[str], route, request=None
+) -> None:
+    """Route handler: note the file each local request reads; block and note any other."""
+    url = route.request.url
+    if not url.startswith(base):
+        outside.append(url)
+        route.abort()
+        return
+    file = site / unquote(urlsplit(url).path.lstrip("/"))
+    loaded.add(file / "index.html" if file.is_dir() else file)
+    route.continue_()
+
+
 @functools.cache
 def _gzip_size(path: Path) -> int:
     return len(gzip.compress(path.read_bytes(), compresslevel=6))
@@ -108,17 +122,7 @@ def page_weights(site: Path) -> list[dict]:
                 loaded: set[Path] = set()
                 outside: list[str] = []
 
-                def route(route, loaded=loaded, outside=outside) -> None:
-                    url = route.request.url
-                    if not url.startswith(base):
-                        outside.append(url)
-                        route.abort()
-                        return
-                    file = site / unquote(urlsplit(url).path.lstrip("/"))
-                    loaded.add(file / "index.html" if file.is_dir() else file)
-                    route.continue_()
-
-                page.route("**/*", route)
+                page.route("**/*", functools.partial(_record, site, base, loaded, outside))
                 page.goto(base + path, wait_until="networkidle")
                 context.close()
                 files = sorted(file for file in loaded if file.is_file())
