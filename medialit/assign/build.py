@@ -74,7 +74,7 @@ def _label_fields(spec: dict[str, Any], key: Any, where: str) -> dict[str, Any]:
         category = label.category or label.id
         categories[label.id] = category
         categories[label.name] = category
-    alternatives = list(spec.get("alternatives", [])) + [label_set[key].name]
+    alternatives = [*spec.get("alternatives", []), label_set[key].name]
     for alternative in spec.get("alternatives", []):
         if alternative in label_set:
             alternatives.append(label_set[alternative].name)

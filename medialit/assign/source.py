@@ -78,7 +78,8 @@ def _stub(block: str, hints: dict[str, str]) -> list[str]:
     try:
         tree = ast.parse(block)
     except SyntaxError as exc:
-        raise SourceError(f"the solution block does not parse (line {exc.lineno}: {exc.msg})")
+        message = f"the solution block does not parse (line {exc.lineno}: {exc.msg})"
+        raise SourceError(message) from exc
     lines: list[str] = []
     work = False
     for node in tree.body:
