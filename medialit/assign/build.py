@@ -166,6 +166,10 @@ def build_set(source: src.SourceNotebook) -> tuple[ExerciseSet, dict[str, str], 
                 )
             value = namespace[variable]
             hints[variable] = ANSWER_HINTS[kind]
+            check = spec.pop("check", None)
+            if check is not None and not _agrees(namespace.get(check), value, spec):
+                raise src.SourceError(f"{where}: the solution {value!r} disagrees with the "
+                                      f"computed {check} = {namespace.get(check)!r}; update it")
             if kind == "label":
                 spec.update(_label_fields(spec, value, where))
                 spec["key"] = value
@@ -183,6 +187,8 @@ def build_set(source: src.SourceNotebook) -> tuple[ExerciseSet, dict[str, str], 
                 spec["key"] = list(value)
         elif kind == "annotation":
             spec["key"] = _annotation_key(spec, where)
+        elif kind == "code":
+            spec["cases"] = [_resolve_case(case) for case in spec.get("cases", [])]
         if spec.get("article_id"):
             texts[spec["article_id"]] = corpus.article(spec["article_id"]).body
         try:
@@ -199,6 +205,21 @@ def build_set(source: src.SourceNotebook) -> tuple[ExerciseSet, dict[str, str], 
         raise src.SourceError(f"{source.path}: no graded items (code cells with medialit metadata)")
     release = src.student_notebook(source, hints)
     return ExerciseSet(source.set_id, source.title, tuple(items)), texts, release
+
+
+def _resolve_case(case: Any) -> Any:
+    """Case arguments written ``{paragraph: <id>}`` become that paragraph's exact text."""
+    from medialit import corpus
+
+    if not isinstance(case, dict):
+        return case
+    args = [
+        corpus.paragraph(arg["paragraph"]).text
+        if isinstance(arg, dict) and set(arg) == {"paragraph"}
+        else arg
+        for arg in case.get("args", [])
+    ]
+    return {**case, "args": args}
 
 
 def _close(computed: Any, key: Any, spec: dict[str, Any]) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,9 +73,12 @@ def solution_blocks(source: str) -> list[str]:
     return blocks
 
 
-def _stub(block: str, hints: dict[str, str]) -> list[str]:
-    """What students see instead of a solution block: answers set to None, function
-    signatures with their docstrings and a NotImplementedError, work left to them."""
+def _stub(block: str, hints: dict[str, str], item_cell: bool) -> list[str]:
+    """What students see instead of a solution block. In an item's cell: answers set to None,
+    function signatures with their docstrings and a NotImplementedError. Elsewhere (work
+    cells): a line that leaves the work to them."""
+    if not item_cell:
+        return ["# your work here"]
     try:
         tree = ast.parse(block)
     except SyntaxError as exc:
@@ -104,8 +108,14 @@ def _stub(block: str, hints: dict[str, str]) -> list[str]:
     return lines
 
 
-def student_code(source: str, hints: dict[str, str]) -> str:
-    """A code cell with each solution block replaced by its stub."""
+def student_code(source: str, hints: dict[str, str], item_cell: bool = True) -> str:
+    """A code cell with each solution block replaced by its stub.
+
+    >>> print(student_code("# BEGIN SOLUTION\\nq1 = 'vague'\\n# END SOLUTION", {"q1": "a label"}))
+    q1 = None  # a label
+    >>> print(student_code("# BEGIN SOLUTION\\nn = len('abc')\\n# END SOLUTION", {}, False))
+    # your work here
+    """
     out: list[str] = []
     block: list[str] | None = None
     for line in source.split("\n"):
@@ -113,7 +123,7 @@ def student_code(source: str, hints: dict[str, str]) -> str:
         if marker == BEGIN:
             block = []
         elif marker == END and block is not None:
-            out += _stub("\n".join(block), hints)
+            out += _stub("\n".join(block), hints, item_cell)
             block = None
         elif block is not None:
             block.append(line)
@@ -136,7 +146,7 @@ def item_specs(source: SourceNotebook) -> list[tuple[int, dict[str, Any], str]]:
             continue
         if cell.cell_type != "code" or not isinstance(meta, dict):
             raise SourceError(f"{source.path}, cell {number}: item metadata belongs on a code cell")
-        specs.append((number, dict(meta), cell.source))
+        specs.append((number, json.loads(json.dumps(meta)), cell.source))  # plain dicts
     return specs
 
 
@@ -161,7 +171,8 @@ def student_notebook(source: SourceNotebook, hints: dict[str, str]) -> Any:
             continue
         meta = {"tags": tags} if tags else {}
         if cell.cell_type == "code":
-            cells.append(nbformat.v4.new_code_cell(student_code(cell.source, hints), metadata=meta))
+            code = student_code(cell.source, hints, "medialit" in cell.metadata)
+            cells.append(nbformat.v4.new_code_cell(code, metadata=meta))
         elif cell.cell_type == "markdown":
             text = student_markdown(cell.source)
             if text:
