@@ -168,20 +168,16 @@ def build_set(source: src.SourceNotebook) -> tuple[ExerciseSet, dict[str, str], 
             hints[variable] = ANSWER_HINTS[kind]
             check = spec.pop("check", None)
             if check is not None and not _agrees(namespace.get(check), value, spec):
-                raise src.SourceError(f"{where}: the solution {value!r} disagrees with the "
-                                      f"computed {check} = {namespace.get(check)!r}; update it")
+                raise src.SourceError(
+                    f"{where}: the solution {value!r} disagrees with the "
+                    f"computed {check} = {namespace.get(check)!r}; update it"
+                )
             if kind == "label":
                 spec.update(_label_fields(spec, value, where))
                 spec["key"] = value
             elif kind == "span":
                 spec["key"] = _span_key(value, spec.get("article_id", ""), where)
             elif kind == "number":
-                check = spec.pop("check", None)
-                if check is not None and not _close(namespace.get(check), value, spec):
-                    raise src.SourceError(
-                        f"{where}: the key {value!r} disagrees with the computed "
-                        f"{check} = {namespace.get(check)!r}"
-                    )
                 spec["key"] = value
             elif kind == "set":
                 spec["key"] = list(value)
@@ -222,12 +218,16 @@ def _resolve_case(case: Any) -> Any:
     return {**case, "args": args}
 
 
-def _close(computed: Any, key: Any, spec: dict[str, Any]) -> bool:
+def _agrees(computed: Any, value: Any, spec: dict[str, Any]) -> bool:
+    """Whether the typed solution matches what the instructor's work cell computed."""
     from medialit.match import match_number
 
-    return match_number(
-        computed, key, abs_tol=spec.get("abs_tol", 0), rel_tol=spec.get("rel_tol", 0)
-    )
+    if spec.get("kind") == "number":
+        tolerance = {"abs_tol": spec.get("abs_tol", 0), "rel_tol": spec.get("rel_tol", 0)}
+        return match_number(computed, value, **tolerance)
+    if spec.get("kind") == "set":
+        return sorted(map(str, computed or [])) == sorted(map(str, value))
+    return computed == value
 
 
 def assign(sources: list[Path], out: Path) -> Assigned:
