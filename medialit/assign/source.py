@@ -13,6 +13,17 @@ BEGIN = "# BEGIN SOLUTION"
 END = "# END SOLUTION"
 MD_SOLUTION = re.compile(r"<!--\s*BEGIN SOLUTION\s*-->.*?<!--\s*END SOLUTION\s*-->\n?", re.S)
 INSTRUCTOR_TAG = "instructor"  # a cell tagged so never reaches students
+SELF_CHECK_TAG = "self-check"
+# Item kinds and the form the widgets' self_check() checks for them (code has none: students
+# run their function on the examples in the question).
+SELF_CHECK_KINDS = {
+    "label": "label",
+    "span": "quote",
+    "set": "set",
+    "number": "number",
+    "reflection": "reflection",
+    "annotation": "annotation",
+}
 
 
 class SourceError(ValueError):
@@ -160,8 +171,39 @@ def solution_variable(block: str) -> str | None:
     return None
 
 
+def self_check_code(spec: dict[str, Any], variable: str | None) -> str | None:
+    """The release's form check after an answer cell; it carries only public facts (the kind
+    of answer, the label set, the article, the layer), never the key.
+
+    >>> print(self_check_code({"id": "q1", "kind": "label", "labels": "frames"}, "q1_frame"))
+    from medialit.widgets.self_check import self_check
+    self_check("q1", q1_frame, kind="label", label_set="frames")
+    """
+    kind = SELF_CHECK_KINDS.get(spec.get("kind", ""))
+    if kind is None or (kind == "label" and not spec.get("labels")):
+        return None
+    form = {"kind": kind}
+    if kind == "label":
+        form["label_set"] = spec["labels"]
+    if kind in ("quote", "annotation"):
+        form["article_id"] = spec.get("article_id")
+    if kind == "annotation":
+        form["layer"] = spec.get("layer")
+    if kind == "reflection" and spec.get("min_words"):
+        form["min_words"] = spec["min_words"]
+    arguments = [json.dumps(spec["id"])]
+    if kind != "annotation":
+        arguments.append(variable or "None")
+    arguments += [f"{name}={value!r}".replace("'", '"') for name, value in form.items()]
+    return (
+        "from medialit.widgets.self_check import self_check\n"
+        f"self_check({', '.join(arguments)})"
+    )
+
+
 def student_notebook(source: SourceNotebook, hints: dict[str, str]) -> Any:
-    """The student release of one set: no solutions, no item metadata, no instructor cells."""
+    """The student release of one set: no solutions, no item metadata, no instructor cells,
+    and a form check (self_check) after each answer."""
     import nbformat
 
     cells = []
@@ -171,8 +213,18 @@ def student_notebook(source: SourceNotebook, hints: dict[str, str]) -> Any:
             continue
         meta = {"tags": tags} if tags else {}
         if cell.cell_type == "code":
-            code = student_code(cell.source, hints, "medialit" in cell.metadata)
+            spec = cell.metadata.get("medialit")
+            code = student_code(cell.source, hints, spec is not None)
             cells.append(nbformat.v4.new_code_cell(code, metadata=meta))
+            blocks = solution_blocks(cell.source) if spec else []
+            variable = (spec or {}).get("variable") or (
+                solution_variable(blocks[0]) if blocks else None
+            )
+            check = self_check_code(dict(spec), variable) if spec else None
+            if check:
+                cells.append(
+                    nbformat.v4.new_code_cell(check, metadata={"tags": [SELF_CHECK_TAG]})
+                )
         elif cell.cell_type == "markdown":
             text = student_markdown(cell.source)
             if text:

@@ -291,3 +291,32 @@ def test_a_typed_number_must_agree_with_the_computation(tmp_path) -> None:
     )
     with pytest.raises(SourceError, match="disagrees with the computed ukraine_paragraphs = 9"):
         assign([broken], tmp_path / "out")
+
+
+def test_release_self_checks_pass_the_reference_and_flag_blanks(assigned) -> None:
+    """Each form check in the release accepts the reference answer and flags an empty one."""
+    import ast
+
+    from medialit.grade.answers import read_submission
+    from medialit.widgets.self_check import CheckForm, check
+
+    out, _, bundle = assigned
+    checked = 0
+    for path in SOURCES:
+        set_id = read_source(path).set_id
+        reference = read_submission(nbformat.from_dict(jupytext.read(path))).answers
+        notebook = nbformat.read(out / "student" / f"{set_id}.ipynb", as_version=4)
+        for cell in notebook.cells:
+            if "self-check" not in cell.metadata.get("tags", []):
+                continue
+            call = ast.parse(cell.source).body[-1].value
+            question = ast.literal_eval(call.args[0])
+            form = {k.arg: ast.literal_eval(k.value) for k in call.keywords}
+            assert question in {item.id for item in bundle.sets[set_id].items}
+            if form["kind"] == "annotation":
+                continue  # reads the widget's saved file; covered by the widget's own tests
+            value = reference[call.args[1].id].value
+            assert check(CheckForm(question, **form), value).ok, (set_id, question)
+            assert not check(CheckForm(question, **form), None).ok, (set_id, question)
+            checked += 1
+    assert checked >= 20
