@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+import os
+import socket
+import subprocess
+import sys
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -27,3 +34,79 @@ def corpus() -> Corpus:
 def store(tmp_path: Path) -> AnswersFile:
     """The answers file of a notebook called exercise.ipynb in a fresh folder."""
     return AnswersFile(tmp_path / "exercise.answers.json")
+
+
+# --------------------------------------------------------------------------- browser fixtures
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (``make browser`` installs it)."""
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `make browser` (apt-get install chromium).")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def book_site() -> Path:
+    """The student edition of the book, built now (incrementally: a warm build takes seconds)."""
+    command = [
+        str(Path(sys.executable).with_name("jupyter-book")),
+        "build",
+        ".",
+        "-W",
+        "-n",
+        "--keep-going",
+    ]
+    result = subprocess.run(
+        command,
+        cwd=REPOSITORY,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env={**os.environ, "MEDIALIT_EDITION": "student"},
+        check=False,
+    )
+    if result.returncode != 0 or "build succeeded" not in result.stdout:
+        tail = "\n".join((result.stdout + result.stderr).splitlines()[-30:])
+        pytest.fail(f"the book did not build:\n{tail}")
+    return REPOSITORY / "_build" / "html"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def site_url(book_site: Path):
+    """The built site served on 127.0.0.1 (a free port) for the length of the session."""
+    handler = functools.partial(QuietHandler, directory=str(book_site))
+    server = ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
