@@ -19,12 +19,6 @@ from medialit.widgets.store import AnswersFile
 REPOSITORY = Path(__file__).resolve().parents[2]
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line(
-        "markers", "browser: needs Chromium (and starts a web or Jupyter server itself)"
-    )
-
-
 @pytest.fixture
 def corpus() -> Corpus:
     return default()
@@ -65,28 +59,11 @@ def browser():
 
 @pytest.fixture(scope="session")
 def book_site() -> Path:
-    """The student edition of the book, built now (incrementally: a warm build takes seconds)."""
-    command = [
-        str(Path(sys.executable).with_name("jupyter-book")),
-        "build",
-        ".",
-        "-W",
-        "-n",
-        "--keep-going",
-    ]
-    result = subprocess.run(
-        command,
-        cwd=REPOSITORY,
-        capture_output=True,
-        text=True,
-        timeout=900,
-        env={**os.environ, "MEDIALIT_EDITION": "student"},
-        check=False,
-    )
-    if result.returncode != 0 or "build succeeded" not in result.stdout:
-        tail = "\n".join((result.stdout + result.stderr).splitlines()[-30:])
-        pytest.fail(f"the book did not build:\n{tail}")
-    return REPOSITORY / "_build" / "html"
+    """The student edition of the book (one build shared with the book tests, reused while
+    no input has changed)."""
+    from medialit.render.build import build_edition
+
+    return build_edition(REPOSITORY, "student").html
 
 
 def free_port() -> int:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
 from medialit.render.topics import load_topics
 from medialit.widgets import compare
 
+REPOSITORY = Path(__file__).resolve().parents[2]
 PILOT = "putin-changed-stance"  # the article with a key in the repository
 
 
@@ -95,7 +97,22 @@ def test_my_annotations_show_as_mine(corpus, store):
     assert "MINE TECH: LOADED" in widget.view.value
     widget.source.value = "key"
     assert "MINE TECH" not in widget.view.value
-    assert "no annotations of these articles" in widget.view.value  # no key for them yet
+    assert 'class="ml-badge ml-b-persuasion ml-o-key"' in widget.view.value
+    widget.source.value = "both"
+    assert "MINE TECH: LOADED" in widget.view.value and "ml-o-key" in widget.view.value
+
+
+def test_a_copy_of_the_course_without_keys_says_so(tmp_path):
+    import shutil
+
+    from medialit.corpus import Corpus
+
+    shutil.copytree(REPOSITORY / "sources" / "articles", tmp_path / "articles")
+    shutil.copy(REPOSITORY / "sources" / "topics.yaml", tmp_path / "topics.yaml")
+    widget = compare(topic="sanctions", corpus=Corpus(tmp_path), answers=tmp_path / "a.json")
+    assert "The answer key has no annotations of these articles" in widget.view.value
+    widget.source.value = "mine"
+    assert "You have no saved annotations of these articles yet" in widget.view.value
 
 
 def test_every_highlight_has_a_text_badge(corpus):
