@@ -12,6 +12,7 @@ from sphinx.config import Config
 from medialit.corpus import Corpus
 from medialit.fileio import atomic_write_text
 from medialit.render.article_page import GENERATED_MARK, article_page, index_page
+from medialit.render.compare_html import write_compare_view
 from medialit.render.editions import (
     INSTRUCTOR_FOLDERS,
     edition_from_environment,
@@ -23,7 +24,6 @@ from medialit.render.objectives import (
     load_objectives,
     objectives_page,
 )
-from medialit.render.compare_html import write_compare_view
 
 ARTICLE_PAGES = Path("book") / "articles"
 STATIC = Path(__file__).parent / "static"
