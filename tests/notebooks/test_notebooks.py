@@ -1,4 +1,4 @@
-"""The walk-through notebooks: they run clean, quote exactly, and match their objectives and self-checks.
+"""The walk-through notebooks run clean, quote exactly, and match their objectives and checks.
 
 Every ``notebooks/NN-name.md`` is executed top to bottom in a fresh kernel (jupytext + nbclient);
 any error or any output on stderr (warnings included) fails it. Execution times are printed and
@@ -7,6 +7,7 @@ written to ``_build/notebook-times.json``; the per-cell timeout is only a guard 
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import json
 import re
@@ -18,6 +19,7 @@ import jupytext
 import nbformat
 import pytest
 import yaml
+from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
@@ -45,9 +47,12 @@ NAMES = (
 )
 CHECKS = ("paragraph_id", "quote", "label", "number", "choice")
 SELF_CHECK_FIELDS = {
-    "notebook", "prompt", "check", "article_id", "paragraph_id", "label_set", "choices",
-    "answer", "explanation", "hint",
+    "notebook", "prompt", "check", "article_id", "label_set", "choices", "answer",
+    "explanation", "hint",
 }
+# The form a notebook passes to medialit.widgets.self_check, from the entry's fields.
+FORM_FIELDS = {"kind": "check", "article_id": "article_id", "label_set": "label_set"}
+UNIT_OBJECTIVES = ROOT / "book" / "instructor" / "objectives.yaml"
 REQUIRED_SELF_CHECK_FIELDS = {"notebook", "prompt", "check", "explanation", "hint"}
 OBJECTIVE_ID = re.compile(r"^[a-z]+-\d+$")
 SELF_CHECK_ID = re.compile(r"^q(\d{2})-[a-z0-9-]+$")
@@ -58,7 +63,6 @@ MARKED_QUOTE = re.compile(
 ANY_CURLY_QUOTE = re.compile(r"“(?P<quote>[^“”]+)”")
 # An objective line in a notebook: "1. Find the quotations ... (`sourcing-1`)".
 OBJECTIVE_LINE = re.compile(r"^\s*\d+\.\s+(?P<text>.+?)\s+\(`(?P<id>[a-z]+-\d+)`\)\s*$", re.M)
-SELF_CHECK_CALL = re.compile(r"self_check\(\s*[\"'](?P<id>[^\"']+)[\"']")
 
 
 def notebook_paths() -> list[Path]:
@@ -238,10 +242,15 @@ def stderr_outputs(notebook: nbformat.NotebookNode) -> list[str]:
 
 
 @pytest.mark.parametrize("path", notebook_paths(), ids=lambda p: p.stem)
-def test_notebook_runs_clean_in_a_fresh_kernel(path: Path, times: dict[str, float]) -> None:
+def test_notebook_runs_clean_in_a_fresh_kernel(
+    path: Path, times: dict[str, float], tmp_path: Path
+) -> None:
     notebook = read_notebook(path)
+    # IPC transport: a local kernel needs no TCP port (and the kernel logs no TCP warning).
+    manager = KernelManager(kernel_name="python3", transport="ipc",
+                            connection_file=str(tmp_path / "kernel.json"))
     client = NotebookClient(
-        notebook, timeout=HANG_GUARD_SECONDS, kernel_name="python3",
+        notebook, km=manager, timeout=HANG_GUARD_SECONDS,
         resources={"metadata": {"path": str(NOTEBOOKS)}},
     )
     started = time.perf_counter()
@@ -249,6 +258,9 @@ def test_notebook_runs_clean_in_a_fresh_kernel(path: Path, times: dict[str, floa
         client.execute()
     except CellExecutionError as error:
         pytest.fail(f"{path.name} raised an error:\n{error}")
+    finally:
+        if manager.has_kernel:
+            manager.shutdown_kernel(now=True)
     times[path.stem] = time.perf_counter() - started
     print(f"{path.name}: {times[path.stem]:.1f} s")
     noise = stderr_outputs(notebook)
@@ -269,13 +281,23 @@ def objectives() -> list[dict[str, Any]]:
     return data
 
 
+def unit_objective_ids() -> list[str]:
+    data = load_yaml(UNIT_OBJECTIVES)
+    return [item["id"] for item in data["objectives"]]
+
+
 def test_objectives_file_is_valid() -> None:
     seen: set[str] = set()
     for number, item in enumerate(objectives(), 1):
         where = f"notebooks/objectives.yaml, item {number}"
         assert isinstance(item, dict), f"{where}: each item is a mapping"
-        assert set(item) == {"id", "notebook", "text"}, (
-            f"{where}: the keys are id, notebook, text (found {sorted(item)})")
+        assert {"id", "notebook", "text"} <= set(item) <= {"id", "notebook", "text",
+                                                           "unit_objectives"}, (
+            f"{where}: the keys are id, notebook, text and unit_objectives (found {sorted(item)})")
+        for unit_id in item.get("unit_objectives", []):
+            assert unit_id in unit_objective_ids(), (
+                f"{where}: unit objective {unit_id!r} is not in "
+                f"{UNIT_OBJECTIVES.relative_to(ROOT)} ({', '.join(unit_objective_ids())})")
         assert OBJECTIVE_ID.match(str(item["id"])), f"{where}: id looks like 'sourcing-1'"
         assert item["id"] not in seen, f"{where}: id {item['id']!r} is used twice"
         seen.add(item["id"])
@@ -328,9 +350,6 @@ def test_self_checks_file_is_valid() -> None:
         if "article_id" in entry:
             assert check in ("paragraph_id", "quote"), f"{where}: article_id is for id/quote"
             assert entry["article_id"] in corpus.default().ids(), f"{where}: unknown article"
-        if "paragraph_id" in entry:
-            assert check == "quote", f"{where}: paragraph_id limits a quote check"
-            corpus.paragraph(entry["paragraph_id"])  # raises KeyError naming a bad id
         if check == "label":
             assert entry.get("label_set") in labels.LABEL_SETS, (
                 f"{where}: label_set must be one of {', '.join(labels.LABEL_SETS)}")
@@ -351,16 +370,55 @@ def test_self_checks_file_is_valid() -> None:
                 "graded answer in a self-check)")
 
 
+def self_check_calls(notebook: nbformat.NotebookNode) -> list[tuple[int, str, dict[str, Any]]]:
+    """(cell index, question id, keyword arguments) of every self_check(...) call."""
+    calls = []
+    for index, cell in enumerate(notebook.cells):
+        if cell.cell_type != "code" or "self_check(" not in cell.source:
+            continue
+        for node in ast.walk(ast.parse(cell.source)):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                    and node.func.id == "self_check"):
+                question_id = ast.literal_eval(node.args[0])
+                keywords = {kw.arg: ast.literal_eval(kw.value) for kw in node.keywords}
+                calls.append((index, question_id, keywords))
+    return calls
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
 @pytest.mark.parametrize("path", notebook_paths(), ids=lambda p: p.stem)
 def test_notebook_asks_its_self_checks(path: Path) -> None:
-    mine = {qid for qid, entry in self_checks().items() if entry.get("notebook") == path.stem}
+    entries = self_checks()
+    mine = {qid for qid, entry in entries.items() if entry.get("notebook") == path.stem}
     assert len(mine) >= 3, f"{path.stem} has {len(mine)} self-checks in self_checks.yaml; " \
         "give it at least three"
-    called = SELF_CHECK_CALL.findall(code_of(read_notebook(path)))
+    notebook = read_notebook(path)
+    calls = self_check_calls(notebook)
+    called = [question_id for _, question_id, _ in calls]
     assert len(called) == len(set(called)), f"{path.name} asks a self-check twice: {called}"
     assert set(called) == mine, (
         f"{path.name} calls self_check for {sorted(called)}; self_checks.yaml lists "
         f"{sorted(mine)} for it: every listed question is asked, and only those")
+    cells = notebook.cells
+    for index, question_id, keywords in calls:
+        entry = entries[question_id]
+        where = f"{path.name}, self_check({question_id!r})"
+        form = {name: entry[field] for name, field in FORM_FIELDS.items() if field in entry}
+        assert keywords == form, (
+            f"{where} passes {keywords}; self_checks.yaml says {form}: make them agree")
+        before = cells[index - 1] if index > 0 else None
+        after = cells[index + 1] if index + 1 < len(cells) else None
+        assert before is not None and before.cell_type == "markdown" and \
+            flat(entry["prompt"]) in flat(before.source), (
+                f"{where}: the markdown cell before it must show the prompt from "
+                "self_checks.yaml word for word")
+        assert after is not None and after.cell_type == "markdown" and \
+            flat(entry["explanation"]) in flat(after.source), (
+                f"{where}: the markdown cell after it must give the explanation from "
+                "self_checks.yaml word for word")
 
 
 def test_self_check_public_facts_hold() -> None:
@@ -369,6 +427,10 @@ def test_self_check_public_facts_hold() -> None:
     if "q01-link-count" in checks:
         count = len(corpus.link_cues("moscows-coercive-diplomacy"))
         assert checks["q01-link-count"]["answer"] == count
+    if "q00-paragraphs" in checks:
+        table = corpus.articles().set_index("article_id")
+        count = int(table.loc["united-states-rebalance", "paragraph_count"])
+        assert checks["q00-paragraphs"]["answer"] == count
     if "q00-days" in checks:
         table = corpus.articles().set_index("article_id")
         published = table.loc["moscows-coercive-diplomacy", "first_published"]
