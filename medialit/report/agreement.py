@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import cohen_kappa_score
 
-from medialit.assign.bundle import Bundle, Item
+from medialit.grade.bundle import Bundle, Item
 from medialit.corpus.sentences import split_sentences
 from medialit.report.load import parse_answer
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from medialit.assign.bundle import Bundle
+from medialit.grade.bundle import Bundle
 
 REQUIRED_COLUMNS = ("student", "set", "item", "points", "max_points", "status")
 OPTIONAL_COLUMNS = ("kind", "feedback", "answer")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from medialit.assign.bundle import Bundle
+from medialit.grade.bundle import Bundle
 from medialit.fileio import atomic_write_text
 from medialit.report import charts, stats
 from medialit.report.agreement import (

@@ -159,7 +159,7 @@ def test_the_leak_search_finds_a_planted_key(tmp_path: Path, student_text):
     key.mkdir(parents=True)
     article_line = "Cite a paragraph by its id, for example"
     (key / "planted.yaml").write_text(
-        yaml.safe_dump({"entries": [{"rationale": article_line + " `russia-china-resist:p07`"}]})
+        yaml.safe_dump({"entries": [{"rationale": article_line}]})
     )
     texts = key_texts(tmp_path)
     assert texts and any(normalise(text) in student_text for text in texts)

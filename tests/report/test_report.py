@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from medialit.assign.bundle import Bundle, ExerciseSet, Item
+from medialit.grade.bundle import Bundle, ExerciseSet, Item
 from medialit.report import ReportError, build_report, load_gradebook, stats, write_report
 from medialit.report.agreement import annotation_agreement, strongest_students
 
