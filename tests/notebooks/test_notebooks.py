@@ -265,11 +265,16 @@ def test_notebook_runs_clean_in_a_fresh_kernel(
     print(f"{path.name}: {times[path.stem]:.1f} s")
     noise = stderr_outputs(notebook)
     assert not noise, f"{path.name} printed to stderr (warnings count):\n" + "\n".join(noise)
-    images = [
-        output for cell in notebook.cells for output in cell.get("outputs", [])
-        if "image/png" in output.get("data", {})
+    charts = [
+        (number, cell) for number, cell in enumerate(notebook.cells, 1)
+        if any("image/png" in output.get("data", {}) for output in cell.get("outputs", []))
     ]
-    assert images, f"{path.name}: no chart was drawn (expected at least one PNG output)"
+    assert charts, f"{path.name}: no chart was drawn (expected at least one PNG output)"
+    for number, cell in charts:
+        alt = cell.metadata.get("mystnb", {}).get("image", {}).get("alt", "")
+        assert len(alt.split()) >= 8, (
+            f"{path.name}, cell {number} draws a chart without a text alternative: give the "
+            "cell metadata mystnb: {image: {alt: ...}} describing what the chart shows")
 
 
 # ----------------------------------------------------------------------- objectives.yaml
