@@ -241,6 +241,21 @@ def stderr_outputs(notebook: nbformat.NotebookNode) -> list[str]:
     return found
 
 
+def test_stderr_and_errors_are_caught() -> None:
+    notebook = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("x = 1", outputs=[
+            nbformat.v4.new_output("stream", name="stdout", text="fine\n")]),
+        nbformat.v4.new_code_cell("import warnings", outputs=[
+            nbformat.v4.new_output("stream", name="stderr", text="UserWarning: careful\n")]),
+        nbformat.v4.new_code_cell("1/0", outputs=[
+            nbformat.v4.new_output("error", ename="ZeroDivisionError", evalue="division by zero",
+                                   traceback=[])]),
+    ])
+    found = stderr_outputs(notebook)
+    assert len(found) == 2
+    assert found[0].startswith("cell 2: UserWarning") and "ZeroDivisionError" in found[1]
+
+
 @pytest.mark.parametrize("path", notebook_paths(), ids=lambda p: p.stem)
 def test_notebook_runs_clean_in_a_fresh_kernel(
     path: Path, times: dict[str, float], tmp_path: Path
