@@ -6,6 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from medialit.assign import command as assign_command
+from medialit.grade import command as grade_command
+
 
 def _corpus_ingest(args: argparse.Namespace) -> int:
     from medialit.corpus import Corpus, CorpusError
@@ -53,6 +56,12 @@ def _corpus_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _annotations(args: argparse.Namespace) -> int:
+    from medialit.annotations.__main__ import main as annotations_main
+
+    return annotations_main(args.rest)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser: one sub-command per verb."""
     parser = argparse.ArgumentParser(prog="medialit", description=__doc__)
@@ -72,10 +81,21 @@ def build_parser() -> argparse.ArgumentParser:
     check = corpus_verbs.add_parser("check", help="load every article and report the counts")
     check.add_argument("--sources", default="sources")
     check.set_defaults(run=_corpus_check)
+
+    annotations = verbs.add_parser(
+        "annotations", help="the answer keys: check them, or start one (see --help)", add_help=False
+    )
+    annotations.add_argument("rest", nargs=argparse.REMAINDER)
+    annotations.set_defaults(run=_annotations)
+    assign_command.add_parser(verbs)
+    grade_command.add_parser(verbs)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["annotations"]:  # its own parser handles its options, --help included
+        return _annotations(argparse.Namespace(rest=argv[1:]))
     args = build_parser().parse_args(argv)
     return args.run(args)

@@ -9,6 +9,8 @@ from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from typing import Any, NamedTuple
 
+from medialit.corpus.textnorm import fold, fold_with_map
+
 __all__ = [
     "LabelMatch",
     "Score",
@@ -155,30 +157,6 @@ def span_f1(predicted: Iterable[Any], gold: Iterable[Any], *, use_labels: bool =
 
 # --------------------------------------------------------------------------- names and sets
 
-_QUOTES = str.maketrans(
-    {
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201a": "'",
-        "\u201b": "'",
-        "\u2032": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u201e": '"',
-        "\u201f": '"',
-        "\u2033": '"',
-        "\u00ab": '"',
-        "\u00bb": '"',
-        "\u2010": "-",
-        "\u2011": "-",
-        "\u2012": "-",
-        "\u2013": "-",
-        "\u2014": "-",
-        "\u2015": "-",
-        "\u2212": "-",
-        "\u00a0": " ",
-    }
-)
 _NON_WORD = re.compile(r"[^\w]+")
 
 
@@ -192,7 +170,7 @@ def normalize_label(text: str) -> str:
     >>> normalize_label("“Appeal to fear–prejudice”")
     'appeal to fear prejudice'
     """
-    folded = unicodedata.normalize("NFKC", str(text)).translate(_QUOTES).casefold()
+    folded = unicodedata.normalize("NFKC", str(text)).casefold()
     return " ".join(_NON_WORD.sub(" ", folded).split())
 
 
@@ -329,27 +307,16 @@ def match_number(answer: Any, key: float, *, abs_tol: float = 0.0, rel_tol: floa
 # --------------------------------------------------------------------------- quotes
 
 
-def _fold_char(char: str) -> str:
-    return " " if char.isspace() else char.translate(_QUOTES)
-
-
 @lru_cache(maxsize=64)
 def _folded_text(text: str) -> tuple[str, tuple[int, ...]]:
-    """The text with quotes, dashes and whitespace runs folded, and each folded char's origin."""
-    chars: list[str] = []
-    origin: list[int] = []
-    for index, char in enumerate(text):
-        folded = _fold_char(char)
-        if folded == " " and chars and chars[-1] == " ":
-            continue
-        chars.append(folded)
-        origin.append(index)
-    return "".join(chars), tuple(origin)
+    """The corpus's folded form of ``text`` (quotes, dashes, spaces) and each char's origin."""
+    folded, origin = fold_with_map(text)
+    return folded, tuple(origin)
 
 
 def find_quote(quote: str, text: str) -> tuple[int, int] | None:
     """Where ``quote`` occurs verbatim in ``text``, treating curly and straight quotes, dashes
-    and runs of whitespace as equal; None when it does not occur.
+    and runs of whitespace as equal (the corpus's folding); None when it does not occur.
 
     >>> body = "He said \u201cwe will see\u201d \u2014 and left."
     >>> find_quote('"we will see" - and', body)
@@ -357,7 +324,7 @@ def find_quote(quote: str, text: str) -> tuple[int, int] | None:
     >>> find_quote("we shall see", body) is None
     True
     """
-    needle = " ".join("".join(_fold_char(c) for c in quote).split())
+    needle = fold(quote)
     if not needle:
         return None
     folded, origin = _folded_text(text)

@@ -38,8 +38,11 @@ def _overlaps(start: int, end: int, other_start: int, other_end: int) -> bool:
 def _excused(gap: Gap, exception: CoverageException) -> bool:
     if exception.rule != gap.rule or exception.paragraph_id != gap.paragraph_id:
         return False
-    return exception.text is None or fold(exception.text) in fold(gap.text) \
+    return (
+        exception.text is None
+        or fold(exception.text) in fold(gap.text)
         or fold(gap.text) in fold(exception.text)
+    )
 
 
 def gaps(key: Key, corpus: Corpus | None = None) -> list[Gap]:
@@ -56,18 +59,37 @@ def gaps(key: Key, corpus: Corpus | None = None) -> list[Gap]:
     sourcing = key.layer("sourcing")
     found: list[Gap] = []
     for paragraph in article.paragraphs:
-        if not any(a.paragraph_id == paragraph.paragraph_id and a.frame is not None
-                   and (a.start, a.end) == (paragraph.start, paragraph.end) for a in framing):
-            found.append(Gap("paragraph_frame", paragraph.paragraph_id, paragraph.start,
-                             paragraph.end, paragraph.text))
+        if not any(
+            a.paragraph_id == paragraph.paragraph_id
+            and a.frame is not None
+            and (a.start, a.end) == (paragraph.start, paragraph.end)
+            for a in framing
+        ):
+            found.append(
+                Gap(
+                    "paragraph_frame",
+                    paragraph.paragraph_id,
+                    paragraph.start,
+                    paragraph.end,
+                    paragraph.text,
+                )
+            )
     for sentence in article.sentences:
         if not any(_overlaps(sentence.start, sentence.end, a.start, a.end) for a in claims):
-            found.append(Gap("sentence_claim", sentence.paragraph_id, sentence.start,
-                             sentence.end, sentence.text))
+            found.append(
+                Gap(
+                    "sentence_claim",
+                    sentence.paragraph_id,
+                    sentence.start,
+                    sentence.end,
+                    sentence.text,
+                )
+            )
     for quote in find_quotations(article):
         if not any(_overlaps(quote.start, quote.end, a.start, a.end) for a in sourcing):
-            found.append(Gap("direct_quote", quote.paragraph_id, quote.start, quote.end,
-                             quote.text))
+            found.append(
+                Gap("direct_quote", quote.paragraph_id, quote.start, quote.end, quote.text)
+            )
     for cue in source.link_cues(key.article_id).itertuples():
         ranges = [(a.start, a.end) for a in sourcing]
         ranges += [(a.source_start, a.source_end) for a in sourcing if a.source_start is not None]
@@ -86,7 +108,7 @@ def coverage_problems(key: Key, corpus: Corpus | None = None) -> list[Problem]:
         "paragraph_frame": "add a framing entry without `span` (frame + frame_mode) for it",
         "sentence_claim": "add a claims entry with a claim_kind for this sentence",
         "direct_quote": "add a sourcing entry for this quotation (source, cue, source_type, "
-                        "quote_kind)",
+        "quote_kind)",
         "link_cue": "add a sourcing entry whose span, source or cue includes this link text",
     }
     for gap in open_gaps:
@@ -94,15 +116,23 @@ def coverage_problems(key: Key, corpus: Corpus | None = None) -> list[Problem]:
         if excuse:
             used.update(excuse)
             continue
-        problems.append(Problem(
-            key.path, gap.paragraph_id,
-            f"{gap.rule}: {gap.text[:80]!r} is not annotated: {fixes[gap.rule]}, or list it "
-            "under `exceptions:` with the reason."))
+        problems.append(
+            Problem(
+                key.path,
+                gap.paragraph_id,
+                f"{gap.rule}: {gap.text[:80]!r} is not annotated: {fixes[gap.rule]}, or list it "
+                "under `exceptions:` with the reason.",
+            )
+        )
     for number, exception in enumerate(key.exceptions):
         if number not in used:
-            problems.append(Problem(
-                key.path, f"exception #{number + 1} ({exception.paragraph_id})",
-                f"excuses nothing: no {exception.rule} gap matches it any more; remove it."))
+            problems.append(
+                Problem(
+                    key.path,
+                    f"exception #{number + 1} ({exception.paragraph_id})",
+                    f"excuses nothing: no {exception.rule} gap matches it any more; remove it.",
+                )
+            )
     return problems
 
 
@@ -114,22 +144,30 @@ def contradictions(key: Key) -> list[Problem]:
         groups[(annotation.layer, annotation.start, annotation.end)].append(annotation)
     for (layer, _, _), group in groups.items():
         for index, first in enumerate(group):
-            for second in group[index + 1:]:
+            for second in group[index + 1 :]:
                 if layer == "persuasion" and first.technique == second.technique:
-                    problems.append(Problem(key.path, f"entries {first.id!r} and {second.id!r}",
-                                            f"both mark {first.text[:60]!r} as {first.technique}:"
-                                            " keep one."))
+                    problems.append(
+                        Problem(
+                            key.path,
+                            f"entries {first.id!r} and {second.id!r}",
+                            f"both mark {first.text[:60]!r} as {first.technique}: keep one.",
+                        )
+                    )
                 for name in EXCLUSIVE_FIELDS[layer]:
                     a, b = getattr(first, name), getattr(second, name)
                     if a is None or b is None or a == b:
                         continue
                     if b in first.alternatives or a in second.alternatives:
                         continue
-                    problems.append(Problem(
-                        key.path, f"entries {first.id!r} and {second.id!r}",
-                        f"give the same span {first.text[:60]!r} different {name} ({a} vs {b}): "
-                        "merge them into one entry, or list one label under the other's "
-                        "`alternatives`."))
+                    problems.append(
+                        Problem(
+                            key.path,
+                            f"entries {first.id!r} and {second.id!r}",
+                            f"give the span {first.text[:60]!r} different {name} ({a} vs {b}): "
+                            "merge them into one entry, or list one label under the other's "
+                            "`alternatives`.",
+                        )
+                    )
     return problems
 
 
@@ -142,11 +180,15 @@ def voice_problems(key: Key) -> list[Problem]:
             continue
         for quote in direct:
             if quote.start <= claim.start and claim.end <= quote.end:
-                problems.append(Problem(
-                    key.path, f"entry {claim.id!r} ({claim.paragraph_id})",
-                    f"voice is 'author' but the claim lies inside the direct quote of entry "
-                    f"{quote.id!r} ({quote.source_name or quote.source}): use voice attributed "
-                    "or endorsed."))
+                problems.append(
+                    Problem(
+                        key.path,
+                        f"entry {claim.id!r} ({claim.paragraph_id})",
+                        f"voice is 'author' but the claim lies inside the direct quote of entry "
+                        f"{quote.id!r} ({quote.source_name or quote.source}): use voice attributed "
+                        "or endorsed.",
+                    )
+                )
                 break
     return problems
 
@@ -159,18 +201,26 @@ def duplicate_paragraph_frames(key: Key) -> list[Problem]:
         if annotation.span is not None:
             continue
         if annotation.paragraph_id in seen:
-            problems.append(Problem(
-                key.path, f"entry {annotation.id!r} ({annotation.paragraph_id})",
-                f"is a second paragraph-level framing entry (the first is "
-                f"{seen[annotation.paragraph_id]!r}): merge them; use secondary_frames."))
+            problems.append(
+                Problem(
+                    key.path,
+                    f"entry {annotation.id!r} ({annotation.paragraph_id})",
+                    f"is a second paragraph-level framing entry (the first is "
+                    f"{seen[annotation.paragraph_id]!r}): merge them; use secondary_frames.",
+                )
+            )
         seen[annotation.paragraph_id] = annotation.id
     return problems
 
 
 def key_problems(key: Key, corpus: Corpus | None = None) -> list[Problem]:
-    """Every rule a placed key must pass: coverage, contradictions, voices, one frame a paragraph."""
-    return [*coverage_problems(key, corpus), *contradictions(key), *voice_problems(key),
-            *duplicate_paragraph_frames(key)]
+    """Every rule a placed key must pass: coverage, contradictions, voices, one paragraph frame."""
+    return [
+        *coverage_problems(key, corpus),
+        *contradictions(key),
+        *voice_problems(key),
+        *duplicate_paragraph_frames(key),
+    ]
 
 
 def check_all(corpus: Corpus | None = None) -> list[Problem]:

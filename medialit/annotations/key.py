@@ -1,4 +1,4 @@
-"""Load and validate answer keys (sources/annotations/<article_id>.yaml), placing spans via locate."""
+"""Load and validate answer keys (sources/annotations/<article_id>.yaml); spans placed by locate."""
 
 from __future__ import annotations
 
@@ -89,14 +89,18 @@ def _mapping_without_duplicates(loader: _UniqueKeyLoader, node: yaml.MappingNode
         key = loader.construct_object(key_node)
         if key in seen:
             raise yaml.constructor.ConstructorError(
-                None, None, f"the field {key!r} is given twice in one mapping; keep one",
-                key_node.start_mark)
+                None,
+                None,
+                f"the field {key!r} is given twice in one mapping; keep one",
+                key_node.start_mark,
+            )
         seen.add(key)
     return loader.construct_mapping(node)
 
 
-_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
-                                 _mapping_without_duplicates)
+_UniqueKeyLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_without_duplicates
+)
 
 
 def key_dir(corpus: Corpus | None = None) -> Path:
@@ -129,7 +133,10 @@ def _entry_place(raw: Any, index: int) -> str:
 
 
 def _describe(error: dict[str, Any]) -> str:
-    location = [part for part in error["loc"] if not isinstance(part, int)]
+    loc = list(error["loc"])
+    if len(loc) >= 2 and loc[0] in ("entries", "exceptions") and isinstance(loc[1], int):
+        loc = loc[2:]
+    location = [part for part in loc if not isinstance(part, int)]
     field_name = str(location[-1]) if location else ""
     kind = error["type"]
     message = str(error["msg"]).removeprefix("Value error, ")
@@ -137,7 +144,9 @@ def _describe(error: dict[str, Any]) -> str:
         return f"`{field_name}` is missing: add it."
     if kind == "extra_forbidden":
         allowed = ", ".join(KeyEntry.model_fields)
-        return f"`{field_name}` is not a field of a key entry: check its spelling (fields: {allowed})."
+        return (
+            f"`{field_name}` is not a field of a key entry: check its spelling (fields: {allowed})."
+        )
     if kind == "string_pattern_mismatch" and field_name == "paragraph_id":
         return "paragraph_id must look like '<article_id>:p07'."
     if kind == "string_pattern_mismatch" and field_name == "id":
@@ -152,15 +161,31 @@ def read_key_file(path: str | Path) -> KeyFile:
     path = Path(path)
     shown = _shown(path)
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)  # noqa: S506
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
     except FileNotFoundError:
         raise KeyFileError([Problem(shown, "file", "does not exist: check the path.")]) from None
     except yaml.YAMLError as error:
-        raise KeyFileError([Problem(shown, "YAML", f"{error}. Fix the YAML syntax (indentation, "
-                                    "quotes around spans that contain a colon).")]) from None
+        raise KeyFileError(
+            [
+                Problem(
+                    shown,
+                    "YAML",
+                    f"{error}. Fix the YAML syntax (indentation, "
+                    "quotes around spans that contain a colon).",
+                )
+            ]
+        ) from None
     if not isinstance(raw, dict):
-        raise KeyFileError([Problem(shown, "file", "is not a mapping: start it with "
-                                    "`article_id:`, `status:`, `annotators:` and `entries:`.")])
+        raise KeyFileError(
+            [
+                Problem(
+                    shown,
+                    "file",
+                    "is not a mapping: start it with "
+                    "`article_id:`, `status:`, `annotators:` and `entries:`.",
+                )
+            ]
+        )
     problems: list[Problem] = []
     try:
         key_file = KeyFile.model_validate(raw)
@@ -168,16 +193,25 @@ def read_key_file(path: str | Path) -> KeyFile:
         for item in error.errors():
             loc = item["loc"]
             if len(loc) >= 2 and loc[0] in ("entries", "exceptions") and isinstance(loc[1], int):
-                place = (_entry_place(raw, loc[1]) if loc[0] == "entries"
-                         else f"exception #{loc[1] + 1}")
+                place = (
+                    _entry_place(raw, loc[1]) if loc[0] == "entries" else f"exception #{loc[1] + 1}"
+                )
             else:
                 place = "file"
             problems.append(Problem(shown, place, _describe(item)))
         raise KeyFileError(problems) from None
     expected = f"{key_file.article_id}{KEY_SUFFIX}"
     if path.name != expected:
-        raise KeyFileError([Problem(shown, "file", f"holds the key of {key_file.article_id!r}, so "
-                                    f"it must be named {expected}: rename it.")])
+        raise KeyFileError(
+            [
+                Problem(
+                    shown,
+                    "file",
+                    f"holds the key of {key_file.article_id!r}, so "
+                    f"it must be named {expected}: rename it.",
+                )
+            ]
+        )
     return key_file
 
 
@@ -201,23 +235,31 @@ def _find_span(corpus: Corpus, entry: KeyEntry) -> tuple[int, int, str]:
     here = [loc for loc in found if loc.paragraph_id == entry.paragraph_id]
     if not here:
         elsewhere = ", ".join(sorted({loc.paragraph_id for loc in found}))
-        raise ValueError(f"span is not in {entry.paragraph_id} but in {elsewhere}: correct "
-                         "paragraph_id (or the span).")
+        raise ValueError(
+            f"span is not in {entry.paragraph_id} but in {elsewhere}: correct "
+            "paragraph_id (or the span)."
+        )
     if len(here) > 1 and "occurrence" not in entry.model_fields_set:
-        raise ValueError(f"span occurs {len(here)} times in {entry.paragraph_id}: lengthen it "
-                         f"until it is unique, or add `occurrence:` (1 to {len(here)}).")
+        raise ValueError(
+            f"span occurs {len(here)} times in {entry.paragraph_id}: lengthen it "
+            f"until it is unique, or add `occurrence:` (1 to {len(here)})."
+        )
     if entry.occurrence > len(here):
-        raise ValueError(f"occurrence is {entry.occurrence} but the span occurs {len(here)} "
-                         f"time(s) in {entry.paragraph_id}.")
+        raise ValueError(
+            f"occurrence is {entry.occurrence} but the span occurs {len(here)} "
+            f"time(s) in {entry.paragraph_id}."
+        )
     location = here[entry.occurrence - 1]
     if location.end > paragraph.end:
-        raise ValueError("span runs past the end of its paragraph: annotate each paragraph "
-                         "separately.")
+        raise ValueError(
+            "span runs past the end of its paragraph: annotate each paragraph separately."
+        )
     return location.start, location.end, location.text
 
 
-def _find_near(corpus: Corpus, entry: KeyEntry, words: str, field_name: str,
-               span: tuple[int, int]) -> tuple[int, int]:
+def _find_near(
+    corpus: Corpus, entry: KeyEntry, words: str, field_name: str, span: tuple[int, int]
+) -> tuple[int, int]:
     """Offsets of ``words`` (a source or cue) nearest the entry's span, in or near its paragraph."""
     number = int(entry.paragraph_id.rsplit(":p", 1)[1])
     found = locate_all(corpus, words, entry.article_id)
@@ -245,10 +287,12 @@ def place_entry(corpus: Corpus, entry: KeyEntry) -> Annotation:
     if entry.technique is not None:
         extra["category"] = labels.category_of(entry.technique)
     cues = corpus.link_cues(entry.article_id)
-    ranges = [(start, end)] + [(extra[f"{n}_start"], extra[f"{n}_end"])
-                               for n in ("source", "cue") if f"{n}_start" in extra]
+    ranges = [(start, end)] + [
+        (extra[f"{n}_start"], extra[f"{n}_end"]) for n in ("source", "cue") if f"{n}_start" in extra
+    ]
     extra["linked"] = entry.layer == "sourcing" and any(
-        cue.start < r_end and r_start < cue.end for cue in cues.itertuples()
+        cue.start < r_end and r_start < cue.end
+        for cue in cues.itertuples()
         for r_start, r_end in ranges
     )
     data = entry.model_dump(exclude_unset=False)
@@ -260,36 +304,54 @@ def place(key_file: KeyFile, path: str | Path, corpus: Corpus | None = None) -> 
     source = corpus if corpus is not None else default()
     shown = _shown(Path(path))
     if key_file.article_id not in source.ids():
-        raise KeyFileError([Problem(shown, "article_id", f"{key_file.article_id!r} is not in the "
-                                    f"corpus; the articles are {', '.join(source.ids())}.")])
+        raise KeyFileError(
+            [
+                Problem(
+                    shown,
+                    "article_id",
+                    f"{key_file.article_id!r} is not in the "
+                    f"corpus; the articles are {', '.join(source.ids())}.",
+                )
+            ]
+        )
     problems: list[Problem] = []
     placed: list[Annotation] = []
     for entry in key_file.entries:
         try:
             placed.append(place_entry(source, entry))
         except ValueError as error:
-            problems.append(Problem(shown, f"entry {entry.id!r} ({entry.paragraph_id})", str(error)))
+            place_name = f"entry {entry.id!r} ({entry.paragraph_id})"
+            problems.append(Problem(shown, place_name, str(error)))
     for number, exception in enumerate(key_file.exceptions, start=1):
         try:
             paragraph = _paragraph(source, exception.paragraph_id)
             if exception.text is not None and fold(exception.text) not in fold(paragraph.text):
-                raise ValueError(f"text {exception.text!r} is not in {exception.paragraph_id}: "
-                                 "copy it exactly from the article.")
+                raise ValueError(
+                    f"text {exception.text!r} is not in {exception.paragraph_id}: "
+                    "copy it exactly from the article."
+                )
         except ValueError as error:
             problems.append(Problem(shown, f"exception #{number}", str(error)))
     if problems:
         raise KeyFileError(problems)
     placed.sort(key=lambda a: (a.start, -a.end, a.layer, a.id))
-    return Key(key_file.article_id, shown, key_file.status, tuple(key_file.annotators),
-               tuple(key_file.reviewed_by), tuple(placed), tuple(key_file.exceptions))
+    return Key(
+        key_file.article_id,
+        shown,
+        key_file.status,
+        tuple(key_file.annotators),
+        tuple(key_file.reviewed_by),
+        tuple(placed),
+        tuple(key_file.exceptions),
+    )
 
 
 def load_key(article: str | Path, corpus: Corpus | None = None) -> Key:
     """Load one key by article id (from the key folder) or by path, placed in the text.
 
     >>> key = load_key("putin-changed-stance")
-    >>> key.layer("sourcing")[0].source_type
-    'official'
+    >>> key.entry("source-p04-modi").source_type, key.entry("source-p04-modi").cue_start > 0
+    ('official', True)
     """
     path = Path(article)
     if path.suffix != KEY_SUFFIX:
@@ -314,9 +376,26 @@ def load_keys(corpus: Corpus | None = None) -> dict[str, Key]:
 
 
 FRAME_COLUMNS = [
-    "key", "article_id", "entry_id", "paragraph_id", "layer", "start", "end", "text",
-    *LABEL_FIELDS, "category", "alternatives", "source", "source_name", "cue", "linked",
-    "verdict", "evidence", "citations", "event_date", "rationale",
+    "key",
+    "article_id",
+    "entry_id",
+    "paragraph_id",
+    "layer",
+    "start",
+    "end",
+    "text",
+    *LABEL_FIELDS,
+    "category",
+    "alternatives",
+    "source",
+    "source_name",
+    "cue",
+    "linked",
+    "verdict",
+    "evidence",
+    "citations",
+    "event_date",
+    "rationale",
 ]
 
 
@@ -338,8 +417,9 @@ def annotations_frame(annotations: tuple[Annotation, ...] | list[Annotation]) ->
     return pd.DataFrame(rows, columns=FRAME_COLUMNS)
 
 
-def annotations(article_id: str | None = None, layer: str | None = None,
-                corpus: Corpus | None = None) -> pd.DataFrame:
+def annotations(
+    article_id: str | None = None, layer: str | None = None, corpus: Corpus | None = None
+) -> pd.DataFrame:
     """The keys as one table (all articles with a key file, or one), optionally one layer.
 
     >>> table = annotations("putin-changed-stance", layer="persuasion")

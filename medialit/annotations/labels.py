@@ -67,7 +67,7 @@ class LabelSet:
         'suported' is not one of the verdicts. Did you mean 'supported'? Allowed: supported, ...
         """
         message = f"{label_id!r} is not one of the {self.name.lower()}."
-        close = difflib.get_close_matches(str(label_id), self.ids(), n=1, cutoff=0.6)
+        close = closest(str(label_id), self.ids())
         if close:
             message += f" Did you mean {close[0]!r}?"
         return message + " Allowed: " + ", ".join(self.ids()) + "."
@@ -77,8 +77,13 @@ class LabelSet:
         import pandas as pd
 
         rows = [
-            {"id": label.id, "name": label.name, "tag": label.tag,
-             "definition": label.definition, "category": label.category}
+            {
+                "id": label.id,
+                "name": label.name,
+                "tag": label.tag,
+                "definition": label.definition,
+                "category": label.category,
+            }
             for label in self.labels
         ]
         table = pd.DataFrame(rows)
@@ -87,300 +92,674 @@ class LabelSet:
         return table
 
 
+def closest(value: str, choices: tuple[str, ...] | list[str]) -> list[str]:
+    """The choice a mistyped id most likely meant (a prefix, else the most similar), or none.
+
+    >>> closest("loaded", ("name_calling", "loaded_language"))
+    ['loaded_language']
+    """
+    prefixed = [choice for choice in choices if value and choice.startswith(value.lower())]
+    if len(prefixed) == 1:
+        return prefixed
+    return difflib.get_close_matches(value.lower(), list(choices), n=1, cutoff=0.6)
+
+
 def _set(set_id: str, name: str, description: str, *rows: tuple[str, ...]) -> LabelSet:
     labels = tuple(Label(*row) for row in rows)
     return LabelSet(set_id, name, description, labels)
 
 
 LAYERS = _set(
-    "layers", "Layers",
+    "layers",
+    "Layers",
     "The four layers of the codebook; every key entry belongs to exactly one.",
-    ("framing", "Framing", "FRAME",
-     "Which aspects of the story the text makes prominent, and what that invites readers to "
-     "conclude about the problem, its causes, its morality and its remedy."),
-    ("sourcing", "Sourcing", "SOURCE",
-     "Who the text says its information comes from, how it signals that, and in whose words."),
-    ("claims", "Claims", "CLAIM",
-     "What kind of statement each sentence makes, how sure it sounds, whether it is worth "
-     "checking, and what checking found."),
-    ("persuasion", "Persuasion techniques", "TECH",
-     "Recognisable moves in wording and argument that aim to win the reader over by means "
-     "other than evidence alone."),
+    (
+        "framing",
+        "Framing",
+        "FRAME",
+        "Which aspects of the story the text makes prominent, and what that invites readers to "
+        "conclude about the problem, its causes, its morality and its remedy.",
+    ),
+    (
+        "sourcing",
+        "Sourcing",
+        "SOURCE",
+        "Who the text says its information comes from, how it signals that, and in whose words.",
+    ),
+    (
+        "claims",
+        "Claims",
+        "CLAIM",
+        "What kind of statement each sentence makes, how sure it sounds, whether it is worth "
+        "checking, and what checking found.",
+    ),
+    (
+        "persuasion",
+        "Persuasion techniques",
+        "TECH",
+        "Recognisable moves in wording and argument that aim to win the reader over by means "
+        "other than evidence alone.",
+    ),
 )
 
 FRAMES = _set(
-    "frames", "Policy frames",
+    "frames",
+    "Policy frames",
     "The 15 frame dimensions of the Policy Frames Codebook (Boydstun et al. 2014).",
-    ("economic", "Economic", "ECON",
-     "Money, costs and benefits: trade, markets, energy deals, budgets, what a policy costs or "
-     "earns."),
-    ("capacity_resources", "Capacity and resources", "CAPAC",
-     "Whether an actor has enough of what it needs (troops, weapons, supplies, industry, time, "
-     "people) or is running short of it."),
-    ("morality", "Morality", "MORAL",
-     "Right and wrong in ethical or religious terms: duty, honour, decency, conscience."),
-    ("fairness_equality", "Fairness and equality", "FAIR",
-     "Whether people or countries are treated equally and justly: double standards, equal "
-     "respect, who gets a fair share."),
-    ("legality", "Legality, constitutionality and jurisprudence", "LEGAL",
-     "Laws, treaties, charters, courts and rights: what is legally allowed, binding or in "
-     "breach, and who has legal authority."),
-    ("policy_prescription", "Policy prescription and evaluation", "POLICY",
-     "Whether a particular policy works or would work, and which policy ought to be chosen."),
-    ("crime_punishment", "Crime and punishment", "CRIME",
-     "Rule-breaking and its penalties: offences, hacking and interference treated as wrongdoing, "
-     "sanctions as punishment, enforcement."),
-    ("security_defense", "Security and defense", "SECUR",
-     "Threats to a country and how it protects itself: war, armies, weapons, deterrence, "
-     "borders, military alliances."),
-    ("health_safety", "Health and safety", "HEALTH",
-     "Illness, pandemics, health care and the physical safety of people."),
-    ("quality_of_life", "Quality of life", "LIFE",
-     "How events touch people's everyday lives: income, prices, homes, comfort, the chance to "
-     "live normally."),
-    ("cultural_identity", "Cultural identity", "CULT",
-     "The traditions, language, history and sense of self of a people or nation."),
-    ("public_opinion", "Public opinion", "PUBLIC",
-     "What the public thinks or feels: polls, voters' mood, protests, popular support."),
-    ("political", "Political", "POLIT",
-     "Politics as a contest for power: parties, elections, leaders' standing, the domestic "
-     "motives behind a move."),
-    ("external_regulation", "External regulation and reputation", "EXTERN",
-     "How a country deals with other countries and how it is seen by them: diplomacy, summits, "
-     "foreign policy, international standing."),
-    ("other_frame", "Other", "OTHER",
-     "A frame that none of the fourteen above describes; the rationale says what it is."),
+    (
+        "economic",
+        "Economic",
+        "ECON",
+        "Money, costs and benefits: trade, markets, energy deals, budgets, what a policy costs or "
+        "earns.",
+    ),
+    (
+        "capacity_resources",
+        "Capacity and resources",
+        "CAPAC",
+        "Whether an actor has enough of what it needs (troops, weapons, supplies, industry, time, "
+        "people) or is running short of it.",
+    ),
+    (
+        "morality",
+        "Morality",
+        "MORAL",
+        "Right and wrong in ethical or religious terms: duty, honour, decency, conscience.",
+    ),
+    (
+        "fairness_equality",
+        "Fairness and equality",
+        "FAIR",
+        "Whether people or countries are treated equally and justly: double standards, equal "
+        "respect, who gets a fair share.",
+    ),
+    (
+        "legality",
+        "Legality, constitutionality and jurisprudence",
+        "LEGAL",
+        "Laws, treaties, charters, courts and rights: what is legally allowed, binding or in "
+        "breach, and who has legal authority.",
+    ),
+    (
+        "policy_prescription",
+        "Policy prescription and evaluation",
+        "POLICY",
+        "Whether a particular policy works or would work, and which policy ought to be chosen.",
+    ),
+    (
+        "crime_punishment",
+        "Crime and punishment",
+        "CRIME",
+        "Rule-breaking and its penalties: offences, hacking and interference treated as "
+        "wrongdoing, sanctions as punishment, enforcement.",
+    ),
+    (
+        "security_defense",
+        "Security and defense",
+        "SECUR",
+        "Threats to a country and how it protects itself: war, armies, weapons, deterrence, "
+        "borders, military alliances.",
+    ),
+    (
+        "health_safety",
+        "Health and safety",
+        "HEALTH",
+        "Illness, pandemics, health care and the physical safety of people.",
+    ),
+    (
+        "quality_of_life",
+        "Quality of life",
+        "LIFE",
+        "How events touch people's everyday lives: income, prices, homes, comfort, the chance to "
+        "live normally.",
+    ),
+    (
+        "cultural_identity",
+        "Cultural identity",
+        "CULT",
+        "The traditions, language, history and sense of self of a people or nation.",
+    ),
+    (
+        "public_opinion",
+        "Public opinion",
+        "PUBLIC",
+        "What the public thinks or feels: polls, voters' mood, protests, popular support.",
+    ),
+    (
+        "political",
+        "Political",
+        "POLIT",
+        "Politics as a contest for power: parties, elections, leaders' standing, the domestic "
+        "motives behind a move.",
+    ),
+    (
+        "external_regulation",
+        "External regulation and reputation",
+        "EXTERN",
+        "How a country deals with other countries and how it is seen by them: diplomacy, summits, "
+        "foreign policy, international standing.",
+    ),
+    (
+        "other_frame",
+        "Other",
+        "OTHER",
+        "A frame that none of the fourteen above describes; the rationale says what it is.",
+    ),
 )
 
 ENTMAN_FUNCTIONS = _set(
-    "entman_functions", "Entman's framing functions",
+    "entman_functions",
+    "Entman's framing functions",
     "The four things a frame can do (Entman 1993); a passage may do several or none.",
-    ("problem_definition", "Problem definition", "PROBLEM",
-     "Says what the situation is and what is at stake: what an actor is doing, with what costs "
-     "and benefits."),
-    ("causal_interpretation", "Causal interpretation", "CAUSE",
-     "Says what or who brought the situation about."),
-    ("moral_evaluation", "Moral evaluation", "JUDGE",
-     "Judges the actors or their actions: praise, blame, approval, condemnation."),
-    ("treatment_recommendation", "Treatment recommendation", "REMEDY",
-     "Says what should be done about the situation, or what a remedy would bring."),
+    (
+        "problem_definition",
+        "Problem definition",
+        "PROBLEM",
+        "Says what the situation is and what is at stake: what an actor is doing, with what costs "
+        "and benefits.",
+    ),
+    (
+        "causal_interpretation",
+        "Causal interpretation",
+        "CAUSE",
+        "Says what or who brought the situation about.",
+    ),
+    (
+        "moral_evaluation",
+        "Moral evaluation",
+        "JUDGE",
+        "Judges the actors or their actions: praise, blame, approval, condemnation.",
+    ),
+    (
+        "treatment_recommendation",
+        "Treatment recommendation",
+        "REMEDY",
+        "Says what should be done about the situation, or what a remedy would bring.",
+    ),
 )
 
 FRAME_MODES = _set(
-    "frame_modes", "Episodic or thematic",
+    "frame_modes",
+    "Episodic or thematic",
     "Iyengar's (1991) distinction between the case and the context.",
-    ("episodic", "Episodic", "EPISODE",
-     "Tells a particular event or case: this remark, this meeting, this day. Responsibility "
-     "tends to fall on the individuals in the story."),
-    ("thematic", "Thematic", "THEME",
-     "Sets events in a wider context: trends, history, structures, recurring patterns. "
-     "Responsibility tends to fall on governments, systems and societies."),
+    (
+        "episodic",
+        "Episodic",
+        "EPISODE",
+        "Tells a particular event or case: this remark, this meeting, this day. Responsibility "
+        "tends to fall on the individuals in the story.",
+    ),
+    (
+        "thematic",
+        "Thematic",
+        "THEME",
+        "Sets events in a wider context: trends, history, structures, recurring patterns. "
+        "Responsibility tends to fall on governments, systems and societies.",
+    ),
 )
 
 QUOTE_KINDS = _set(
-    "quote_kinds", "Quote kinds",
+    "quote_kinds",
+    "Quote kinds",
     "How the text reports what a source said (after Pareti 2016).",
-    ("direct", "Direct quote", "DIRECT",
-     "The source's own words, inside quotation marks or set apart as a block quotation."),
-    ("indirect", "Indirect quote", "INDIRECT",
-     "The source's message in the writer's words, without quotation marks: a paraphrase or "
-     "summary."),
-    ("mixed", "Mixed quote", "MIXED",
-     "A paraphrase with some of the source's own words in quotation marks inside it."),
-    ("pointer", "Pointer only", "POINTER",
-     "A reference that reports nothing of what the source says: a bare link, 'see my blog'."),
+    (
+        "direct",
+        "Direct quote",
+        "DIRECT",
+        "The source's own words, inside quotation marks or set apart as a block quotation.",
+    ),
+    (
+        "indirect",
+        "Indirect quote",
+        "INDIRECT",
+        "The source's message in the writer's words, without quotation marks: a paraphrase or "
+        "summary.",
+    ),
+    (
+        "mixed",
+        "Mixed quote",
+        "MIXED",
+        "A paraphrase with some of the source's own words in quotation marks inside it.",
+    ),
+    (
+        "pointer",
+        "Pointer only",
+        "POINTER",
+        "A reference that reports nothing of what the source says: a bare link, 'see my blog'.",
+    ),
 )
 
 SOURCE_TYPES = _set(
-    "source_types", "Source types",
+    "source_types",
+    "Source types",
     "Who the information comes from: the course's own set of types.",
-    ("official", "Named official or official body", "OFFICIAL",
-     "A named person speaking for a government, party or international body, or the body "
-     "itself as named (a ministry, the Kremlin, NATO)."),
-    ("expert", "Named expert or analyst", "EXPERT",
-     "A named scholar, analyst or think-tank author speaking from expertise rather than office."),
-    ("media", "Named media outlet or publication", "MEDIA",
-     "A named newspaper, broadcaster or website given as the place the information comes from."),
-    ("document", "Document or report", "DOC",
-     "A written record: an intelligence report, a readout, a press release, a paper, a treaty, "
-     "a law."),
-    ("poll_data", "Poll or data", "DATA",
-     "A survey, poll or set of figures."),
-    ("vague", "Unnamed or vague", "VAGUE",
-     "A source no reader could identify or check: unnamed people ('many observers'), unnamed "
-     "reports, or a capital spoken of as one mind ('Moscow sees')."),
-    ("hyperlink_only", "Hyperlink only", "LINK",
-     "A link is the only sign of a source: the words name no one. In our captures the address "
-     "was not kept, so readers cannot follow it at all."),
-    ("author_own", "The author's own earlier writing", "SELF",
-     "The author points to something he or she wrote before."),
+    (
+        "official",
+        "Named official or official body",
+        "OFFICIAL",
+        "A named person speaking for a government, party or international body, or the body "
+        "itself as named (a ministry, the Kremlin, NATO).",
+    ),
+    (
+        "expert",
+        "Named expert or analyst",
+        "EXPERT",
+        "A named scholar, analyst or think-tank author speaking from expertise rather than office.",
+    ),
+    (
+        "media",
+        "Named media outlet or publication",
+        "MEDIA",
+        "A named newspaper, broadcaster or website given as the place the information comes from.",
+    ),
+    (
+        "document",
+        "Document or report",
+        "DOC",
+        "A written record: an intelligence report, a readout, a press release, a paper, a treaty, "
+        "a law.",
+    ),
+    ("poll_data", "Poll or data", "DATA", "A survey, poll or set of figures."),
+    (
+        "vague",
+        "Unnamed or vague",
+        "VAGUE",
+        "A source no reader could identify or check: unnamed people ('many observers'), unnamed "
+        "reports, or a capital spoken of as one mind ('Moscow sees').",
+    ),
+    (
+        "hyperlink_only",
+        "Hyperlink only",
+        "LINK",
+        "A link is the only sign of a source: the words name no one. In our captures the address "
+        "was not kept, so readers cannot follow it at all.",
+    ),
+    (
+        "author_own",
+        "The author's own earlier writing",
+        "SELF",
+        "The author points to something he or she wrote before.",
+    ),
 )
 
 CLAIM_KINDS = _set(
-    "claim_kinds", "Claim kinds",
+    "claim_kinds",
+    "Claim kinds",
     "What kind of statement a sentence (or part of one) makes.",
-    ("verifiable_fact", "Verifiable fact", "FACT",
-     "A statement about the world that records could confirm or refute: who said what, what "
-     "happened when, how many. Verifiable means checkable, not true."),
-    ("opinion", "Opinion or evaluation", "OPINION",
-     "A judgement or interpretation that records alone cannot settle: praise, blame, "
-     "characterisation, a reading of someone's motives."),
-    ("prediction", "Prediction", "PREDICT",
-     "A statement about what will or will not happen, or what is or is not possible."),
-    ("prescription", "Prescription", "PRESCRIBE",
-     "A statement of what someone should, must or needs to do."),
-    ("no_claim", "No claim", "NONE",
-     "Asserts nothing that could be true or false: a question, a heading, a transition."),
+    (
+        "verifiable_fact",
+        "Verifiable fact",
+        "FACT",
+        "A statement about the world that records could confirm or refute: who said what, what "
+        "happened when, how many. Verifiable means checkable, not true.",
+    ),
+    (
+        "opinion",
+        "Opinion or evaluation",
+        "OPINION",
+        "A judgement or interpretation that records alone cannot settle: praise, blame, "
+        "characterisation, a reading of someone's motives.",
+    ),
+    (
+        "prediction",
+        "Prediction",
+        "PREDICT",
+        "A statement about what will or will not happen, or what is or is not possible.",
+    ),
+    (
+        "prescription",
+        "Prescription",
+        "PRESCRIBE",
+        "A statement of what someone should, must or needs to do.",
+    ),
+    (
+        "no_claim",
+        "No claim",
+        "NONE",
+        "Asserts nothing that could be true or false: a question, a heading, a transition.",
+    ),
 )
 
 CHECK_WORTHINESS = _set(
-    "check_worthiness", "Check-worthiness",
+    "check_worthiness",
+    "Check-worthiness",
     "Whether a claim deserves checking (after ClaimBuster, Hassan et al. 2017).",
-    ("not_factual", "Not factual", "NFS",
-     "States no fact that could be checked: opinions, prescriptions, questions."),
-    ("unimportant_fact", "Unimportant factual", "UFS",
-     "A checkable fact that the argument does not lean on and readers would not need checked."),
-    ("check_worthy", "Check-worthy factual", "CFS",
-     "A checkable fact, or a prediction that events have since tested, that the argument leans "
-     "on and readers would want checked."),
+    (
+        "not_factual",
+        "Not factual",
+        "NFS",
+        "States no fact that could be checked: opinions, prescriptions, questions.",
+    ),
+    (
+        "unimportant_fact",
+        "Unimportant factual",
+        "UFS",
+        "A checkable fact that the argument does not lean on and readers would not need checked.",
+    ),
+    (
+        "check_worthy",
+        "Check-worthy factual",
+        "CFS",
+        "A checkable fact, or a prediction that events have since tested, that the argument leans "
+        "on and readers would want checked.",
+    ),
 )
 
 VOICES = _set(
-    "voices", "Voices",
+    "voices",
+    "Voices",
     "Whose claim it is: the author's, or a source's that the text reports.",
-    ("author", "Author", "AUTHOR",
-     "The author asserts it in his or her own voice."),
-    ("attributed", "Attributed", "ATTRIB",
-     "The text reports that a source says or believes it, without taking it on."),
-    ("endorsed", "Endorsed", "ENDORSE",
-     "A source's claim that the author takes on: agreeing with it, building the argument on it, "
-     "or reporting a belief as if it were known fact."),
+    ("author", "Author", "AUTHOR", "The author asserts it in his or her own voice."),
+    (
+        "attributed",
+        "Attributed",
+        "ATTRIB",
+        "The text reports that a source says or believes it, without taking it on.",
+    ),
+    (
+        "endorsed",
+        "Endorsed",
+        "ENDORSE",
+        "A source's claim that the author takes on: agreeing with it, building the argument on it, "
+        "or reporting a belief as if it were known fact.",
+    ),
 )
 
 STANCE_MARKERS = _set(
-    "stance_markers", "Hedges and boosters",
+    "stance_markers",
+    "Hedges and boosters",
     "Words that show how committed the writer is to a claim (Hyland 2005).",
-    ("hedge", "Hedge", "HEDGE",
-     "Holds back full commitment and leaves room for doubt: 'conceivably', 'may', 'seems'."),
-    ("booster", "Booster", "BOOST",
-     "Shuts out doubt and signals certainty: 'no doubt', 'clearly', 'make no mistake'."),
+    (
+        "hedge",
+        "Hedge",
+        "HEDGE",
+        "Holds back full commitment and leaves room for doubt: 'conceivably', 'may', 'seems'.",
+    ),
+    (
+        "booster",
+        "Booster",
+        "BOOST",
+        "Shuts out doubt and signals certainty: 'no doubt', 'clearly', 'make no mistake'.",
+    ),
 )
 
 VERDICTS = _set(
-    "verdicts", "Verdicts",
+    "verdicts",
+    "Verdicts",
     "What checking a claim found; every verdict but 'unverified' names its evidence.",
-    ("supported", "Supported", "TRUE",
-     "Reliable evidence confirms the claim as the text states it."),
-    ("partly_supported", "Partly supported", "PART",
-     "Part of the claim is confirmed and part is not, or it is right in substance but wrong in "
-     "a detail; the evidence note says which part."),
-    ("contradicted", "Contradicted", "FALSE",
-     "Reliable evidence shows the claim is false."),
-    ("unverifiable", "Unverifiable", "UNKNOWN",
-     "We searched and found no evidence either way; the evidence note says where we looked."),
-    ("overtaken_by_events", "Overtaken by events", "EVENTS",
-     "Events after publication settled the question against the text, or changed the situation "
-     "it described; the verdict gives the date of those events."),
-    ("unverified", "Not yet checked", "UNCHECKED",
-     "Nobody has checked the claim yet; the key makes no judgement."),
+    (
+        "supported",
+        "Supported",
+        "TRUE",
+        "Reliable evidence confirms the claim as the text states it.",
+    ),
+    (
+        "partly_supported",
+        "Partly supported",
+        "PART",
+        "Part of the claim is confirmed and part is not, or it is right in substance but wrong in "
+        "a detail; the evidence note says which part.",
+    ),
+    ("contradicted", "Contradicted", "FALSE", "Reliable evidence shows the claim is false."),
+    (
+        "unverifiable",
+        "Unverifiable",
+        "UNKNOWN",
+        "We searched and found no evidence either way; the evidence note says where we looked.",
+    ),
+    (
+        "overtaken_by_events",
+        "Overtaken by events",
+        "EVENTS",
+        "Events after publication settled the question against the text, or changed the situation "
+        "it described; the verdict gives the date of those events.",
+    ),
+    (
+        "unverified",
+        "Not yet checked",
+        "UNCHECKED",
+        "Nobody has checked the claim yet; the key makes no judgement.",
+    ),
 )
 
 TECHNIQUE_CATEGORIES = _set(
-    "technique_categories", "Technique categories",
+    "technique_categories",
+    "Technique categories",
     "The six families of persuasion techniques (Piskorski et al. 2023).",
-    ("attack_on_reputation", "Attack on reputation", "ATTACK",
-     "Moves that weaken a person or group's standing instead of answering their argument."),
-    ("justification", "Justification", "JUSTIFY",
-     "Moves that support a position by appeal to something other than evidence for it."),
-    ("simplification", "Simplification", "SIMPLIFY",
-     "Moves that make a complex situation look simpler than it is."),
-    ("distraction", "Distraction", "DISTRACT",
-     "Moves that turn attention away from the point at issue."),
-    ("call", "Call", "CALL",
-     "Moves that push the reader to accept, act or stop thinking, rather than reason."),
-    ("manipulative_wording", "Manipulative wording", "WORDING",
-     "Word choices that sway by their emotional force, vagueness or scale."),
+    (
+        "attack_on_reputation",
+        "Attack on reputation",
+        "ATTACK",
+        "Moves that weaken a person or group's standing instead of answering their argument.",
+    ),
+    (
+        "justification",
+        "Justification",
+        "JUSTIFY",
+        "Moves that support a position by appeal to something other than evidence for it.",
+    ),
+    (
+        "simplification",
+        "Simplification",
+        "SIMPLIFY",
+        "Moves that make a complex situation look simpler than it is.",
+    ),
+    (
+        "distraction",
+        "Distraction",
+        "DISTRACT",
+        "Moves that turn attention away from the point at issue.",
+    ),
+    (
+        "call",
+        "Call",
+        "CALL",
+        "Moves that push the reader to accept, act or stop thinking, rather than reason.",
+    ),
+    (
+        "manipulative_wording",
+        "Manipulative wording",
+        "WORDING",
+        "Word choices that sway by their emotional force, vagueness or scale.",
+    ),
 )
 
 TECHNIQUES = _set(
-    "techniques", "Persuasion techniques",
+    "techniques",
+    "Persuasion techniques",
     "The 23 persuasion techniques of SemEval-2023 Task 3 (Piskorski et al. 2023).",
-    ("name_calling", "Name calling or labeling", "NAME",
-     "Attaching a label the audience despises or admires to a person, group or idea, in place "
-     "of an argument.", "attack_on_reputation"),
-    ("guilt_by_association", "Guilt by association", "ASSOC",
-     "Discrediting someone by linking them to a person, group or idea the audience already "
-     "condemns.", "attack_on_reputation"),
-    ("doubt", "Doubt", "DOUBT",
-     "Casting doubt on someone's character, honesty or competence so that what they say or do "
-     "counts for less.", "attack_on_reputation"),
-    ("appeal_to_hypocrisy", "Appeal to hypocrisy", "HYPOC",
-     "Attacking an opponent as a hypocrite: they do, or did, what they now condemn.",
-     "attack_on_reputation"),
-    ("questioning_reputation", "Questioning the reputation", "REPUT",
-     "Painting the target in a bad light in general (weak, foolish, untrustworthy) with remarks "
-     "beside the issue at hand.", "attack_on_reputation"),
-    ("flag_waving", "Flag waving", "FLAG",
-     "Justifying a position by the pride, identity or interests of a group: a nation, a people, "
-     "an alliance.", "justification"),
-    ("appeal_to_authority", "Appeal to authority", "AUTH",
-     "Treating a claim as settled because an authority said it, when the authority's word alone "
-     "is not enough.", "justification"),
-    ("appeal_to_popularity", "Appeal to popularity", "POPULAR",
-     "Treating a claim or course as right because many people, or most, hold or follow it.",
-     "justification"),
-    ("appeal_to_values", "Appeal to values", "VALUES",
-     "Supporting a position by tying it to values the audience cherishes (peace, freedom, "
-     "tradition) without showing the tie.", "justification"),
-    ("appeal_to_fear", "Appeal to fear or prejudice", "FEAR",
-     "Winning support or opposition by stirring fear, anxiety or prejudice about what happens "
-     "otherwise.", "justification"),
-    ("causal_oversimplification", "Causal oversimplification", "ONECAUSE",
-     "Giving one cause for an outcome that has many, or taking what came first for what caused "
-     "it.", "simplification"),
-    ("false_dilemma", "False dilemma or no choice", "DILEMMA",
-     "Offering two options as the only ones when there are more, or one as the only possible "
-     "course.", "simplification"),
-    ("consequential_oversimplification", "Consequential oversimplification", "SLOPE",
-     "Claiming that one step will set off a chain of consequences, usually bad, without showing "
-     "why it would.", "simplification"),
-    ("straw_man", "Straw man", "STRAW",
-     "Replacing an opponent's position with a weaker or distorted version and refuting that.",
-     "distraction"),
-    ("red_herring", "Red herring", "HERRING",
-     "Bringing in an unrelated topic that draws attention away from the point at issue.",
-     "distraction"),
-    ("whataboutism", "Whataboutism", "WHATABOUT",
-     "Meeting a criticism by pointing to the critic's own misdeeds instead of answering it.",
-     "distraction"),
-    ("slogans", "Slogans", "SLOGAN",
-     "A short, striking phrase that asks for agreement or action instead of giving reasons.",
-     "call"),
-    ("conversation_killer", "Conversation killer", "KILLER",
-     "Words that close the discussion and discourage further thought ('end of story').",
-     "call"),
-    ("appeal_to_time", "Appeal to time", "TIME",
-     "Arguing from the moment: the time to act is now, or time itself favours one side.",
-     "call"),
-    ("loaded_language", "Loaded language", "LOADED",
-     "Words with strong emotional charge, positive or negative, chosen to sway the reader.",
-     "manipulative_wording"),
-    ("obfuscation", "Obfuscation, vagueness or confusion", "OBSCURE",
-     "Wording so unclear or ambiguous that readers can take it as they like, or cannot tell "
-     "what exactly is claimed.", "manipulative_wording"),
-    ("exaggeration_minimisation", "Exaggeration or minimisation", "SCALE",
-     "Making something bigger, better or worse than it is, or playing its importance down.",
-     "manipulative_wording"),
-    ("repetition", "Repetition", "REPEAT",
-     "Saying the same word, phrase or idea again and again so that it sticks, without adding "
-     "support.", "manipulative_wording"),
+    (
+        "name_calling",
+        "Name calling or labeling",
+        "NAME",
+        "Attaching a label the audience despises or admires to a person, group or idea, in place "
+        "of an argument.",
+        "attack_on_reputation",
+    ),
+    (
+        "guilt_by_association",
+        "Guilt by association",
+        "ASSOC",
+        "Discrediting someone by linking them to a person, group or idea the audience already "
+        "condemns.",
+        "attack_on_reputation",
+    ),
+    (
+        "doubt",
+        "Doubt",
+        "DOUBT",
+        "Casting doubt on someone's character, honesty or competence so that what they say or do "
+        "counts for less.",
+        "attack_on_reputation",
+    ),
+    (
+        "appeal_to_hypocrisy",
+        "Appeal to hypocrisy",
+        "HYPOC",
+        "Attacking an opponent as a hypocrite: they do, or did, what they now condemn.",
+        "attack_on_reputation",
+    ),
+    (
+        "questioning_reputation",
+        "Questioning the reputation",
+        "REPUT",
+        "Painting the target in a bad light in general (weak, foolish, untrustworthy) with remarks "
+        "beside the issue at hand.",
+        "attack_on_reputation",
+    ),
+    (
+        "flag_waving",
+        "Flag waving",
+        "FLAG",
+        "Justifying a position by the pride, identity or interests of a group: a nation, a people, "
+        "an alliance.",
+        "justification",
+    ),
+    (
+        "appeal_to_authority",
+        "Appeal to authority",
+        "AUTH",
+        "Treating a claim as settled because an authority said it, when the authority's word alone "
+        "is not enough.",
+        "justification",
+    ),
+    (
+        "appeal_to_popularity",
+        "Appeal to popularity",
+        "POPULAR",
+        "Treating a claim or course as right because many people, or most, hold or follow it.",
+        "justification",
+    ),
+    (
+        "appeal_to_values",
+        "Appeal to values",
+        "VALUES",
+        "Supporting a position by tying it to values the audience cherishes (peace, freedom, "
+        "tradition) without showing the tie.",
+        "justification",
+    ),
+    (
+        "appeal_to_fear",
+        "Appeal to fear or prejudice",
+        "FEAR",
+        "Winning support or opposition by stirring fear, anxiety or prejudice about what happens "
+        "otherwise.",
+        "justification",
+    ),
+    (
+        "causal_oversimplification",
+        "Causal oversimplification",
+        "ONECAUSE",
+        "Giving one cause for an outcome that has many, or taking what came first for what caused "
+        "it.",
+        "simplification",
+    ),
+    (
+        "false_dilemma",
+        "False dilemma or no choice",
+        "DILEMMA",
+        "Offering two options as the only ones when there are more, or one as the only possible "
+        "course.",
+        "simplification",
+    ),
+    (
+        "consequential_oversimplification",
+        "Consequential oversimplification",
+        "SLOPE",
+        "Claiming that one step will set off a chain of consequences, usually bad, without showing "
+        "why it would.",
+        "simplification",
+    ),
+    (
+        "straw_man",
+        "Straw man",
+        "STRAW",
+        "Replacing an opponent's position with a weaker or distorted version and refuting that.",
+        "distraction",
+    ),
+    (
+        "red_herring",
+        "Red herring",
+        "HERRING",
+        "Bringing in an unrelated topic that draws attention away from the point at issue.",
+        "distraction",
+    ),
+    (
+        "whataboutism",
+        "Whataboutism",
+        "WHATABOUT",
+        "Meeting a criticism by pointing to the critic's own misdeeds instead of answering it.",
+        "distraction",
+    ),
+    (
+        "slogans",
+        "Slogans",
+        "SLOGAN",
+        "A short, striking phrase that asks for agreement or action instead of giving reasons.",
+        "call",
+    ),
+    (
+        "conversation_killer",
+        "Conversation killer",
+        "KILLER",
+        "Words that close the discussion and discourage further thought ('end of story').",
+        "call",
+    ),
+    (
+        "appeal_to_time",
+        "Appeal to time",
+        "TIME",
+        "Arguing from the moment: the time to act is now, or time itself favours one side.",
+        "call",
+    ),
+    (
+        "loaded_language",
+        "Loaded language",
+        "LOADED",
+        "Words with strong emotional charge, positive or negative, chosen to sway the reader.",
+        "manipulative_wording",
+    ),
+    (
+        "obfuscation",
+        "Obfuscation, vagueness or confusion",
+        "OBSCURE",
+        "Wording so unclear or ambiguous that readers can take it as they like, or cannot tell "
+        "what exactly is claimed.",
+        "manipulative_wording",
+    ),
+    (
+        "exaggeration_minimisation",
+        "Exaggeration or minimisation",
+        "SCALE",
+        "Making something bigger, better or worse than it is, or playing its importance down.",
+        "manipulative_wording",
+    ),
+    (
+        "repetition",
+        "Repetition",
+        "REPEAT",
+        "Saying the same word, phrase or idea again and again so that it sticks, without adding "
+        "support.",
+        "manipulative_wording",
+    ),
 )
 
 LABEL_SETS: dict[str, LabelSet] = {
     label_set.id: label_set
     for label_set in (
-        LAYERS, FRAMES, ENTMAN_FUNCTIONS, FRAME_MODES, QUOTE_KINDS, SOURCE_TYPES, CLAIM_KINDS,
-        CHECK_WORTHINESS, VOICES, STANCE_MARKERS, VERDICTS, TECHNIQUE_CATEGORIES, TECHNIQUES,
+        LAYERS,
+        FRAMES,
+        ENTMAN_FUNCTIONS,
+        FRAME_MODES,
+        QUOTE_KINDS,
+        SOURCE_TYPES,
+        CLAIM_KINDS,
+        CHECK_WORTHINESS,
+        VOICES,
+        STANCE_MARKERS,
+        VERDICTS,
+        TECHNIQUE_CATEGORIES,
+        TECHNIQUES,
     )
 }
 
@@ -416,7 +795,7 @@ def set_of(label_id: str) -> LabelSet:
         if label_id in candidate:
             return candidate
     every = [label.id for candidate in LABEL_SETS.values() for label in candidate]
-    close = difflib.get_close_matches(str(label_id), every, n=1, cutoff=0.6)
+    close = closest(str(label_id), every)
     hint = f" Did you mean {close[0]!r}?" if close else ""
     raise UnknownLabel(f"{label_id!r} is not a label in the codebook.{hint}")
 
@@ -449,3 +828,43 @@ def techniques_in(category_id: str) -> tuple[str, ...]:
     """
     TECHNIQUE_CATEGORIES[category_id]  # raises UnknownLabel for a bad id
     return tuple(label.id for label in TECHNIQUES if label.category == category_id)
+
+
+def codebook_table(set_id: str) -> str:
+    """An HTML table of one label set (name, short tag, definition, category) for the book pages.
+
+    >>> '<th scope="col">Definition</th>' in codebook_table("frame_modes")
+    True
+    """
+    from html import escape
+
+    chosen = label_set(set_id)
+    has_category = any(label.category for label in chosen)
+    head = ["Label", "Tag", "Definition"] + (["Category"] if has_category else [])
+    rows = []
+    for label in chosen:
+        cells = [
+            f'<th scope="row">{escape(label.name)}<br><code>{label.id}</code></th>',
+            f"<td><code>{label.tag}</code></td>",
+            f"<td>{escape(label.definition)}</td>",
+        ]
+        if has_category:
+            category = TECHNIQUE_CATEGORIES[label.category].name if label.category else ""
+            cells.append(f"<td>{escape(category)}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    header = "".join(f'<th scope="col">{name}</th>' for name in head)
+    return (
+        f'<table class="table codebook-table"><caption>{escape(chosen.name)}: '
+        f"{escape(chosen.description)}</caption><thead><tr>{header}</tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def category_map() -> dict[str, str]:
+    """Each technique id mapped to its category id: the ``categories`` that give half credit in
+    ``medialit.match.match_label`` for a technique of the right category.
+
+    >>> category_map()["doubt"], len(category_map())
+    ('attack_on_reputation', 23)
+    """
+    return {label.id: category_of(label.id) for label in TECHNIQUES}

@@ -8,8 +8,8 @@ import pandas as pd
 
 from medialit.corpus import Article, Corpus, default
 
-DOUBLE_OPEN = "\u201c\""
-DOUBLE_CLOSE = "\u201d\""
+DOUBLE_OPEN = '\u201c"'
+DOUBLE_CLOSE = '\u201d"'
 SINGLE_OPEN = "\u2018'"
 SINGLE_CLOSE = "\u2019'"
 _BEFORE_OPENING = " \t\n([\u2014\u2013-/:"
@@ -45,8 +45,9 @@ def _closes(text: str, index: int, marks: str) -> bool:
     return not after.isalpha()
 
 
-def _pairs(text: str, opening: str, closing: str, skip: list[tuple[int, int]]
-           ) -> list[tuple[int, int, bool]]:
+def _pairs(
+    text: str, opening: str, closing: str, skip: list[tuple[int, int]]
+) -> list[tuple[int, int, bool]]:
     found: list[tuple[int, int, bool]] = []
     index = 0
     while index < len(text):
@@ -55,8 +56,9 @@ def _pairs(text: str, opening: str, closing: str, skip: list[tuple[int, int]]
             index = inside
             continue
         if _opens(text, index, opening):
-            close = next((j for j in range(index + 1, len(text)) if _closes(text, j, closing)),
-                         None)
+            close = next(
+                (j for j in range(index + 1, len(text)) if _closes(text, j, closing)), None
+            )
             end = len(text) if close is None else close + 1
             found.append((index, end, close is not None))
             index = end
@@ -87,9 +89,17 @@ def find_quotations(article: Article) -> list[Quotation]:
             single = _pairs(text, SINGLE_OPEN, SINGLE_CLOSE, [(s, e) for s, e, _ in double])
             spans = sorted([(s, e, c, "inline") for s, e, c in double + single])
         for start, end, closed, kind in spans:
-            found.append(Quotation(article.article_id, paragraph.paragraph_id,
-                                   paragraph.start + start, paragraph.start + end,
-                                   text[start:end], kind, closed))
+            found.append(
+                Quotation(
+                    article.article_id,
+                    paragraph.paragraph_id,
+                    paragraph.start + start,
+                    paragraph.start + end,
+                    text[start:end],
+                    kind,
+                    closed,
+                )
+            )
     return found
 
 
@@ -103,5 +113,6 @@ def quotations(article_id: str | None = None, corpus: Corpus | None = None) -> p
     source = corpus if corpus is not None else default()
     articles = [source.article(article_id)] if article_id else list(source)
     rows = [vars(quote) for article in articles for quote in find_quotations(article)]
-    return pd.DataFrame(rows, columns=["article_id", "paragraph_id", "start", "end", "text",
-                                       "kind", "closed"])
+    return pd.DataFrame(
+        rows, columns=["article_id", "paragraph_id", "start", "end", "text", "kind", "closed"]
+    )

@@ -186,8 +186,9 @@ class KeyEntry(BaseModel):
     @classmethod
     def _not_blank(cls, value: str | None) -> str | None:
         if value is not None and not value.strip():
-            raise ValueError("is empty: give the words exactly as the article has them, or leave "
-                             "the field out.")
+            raise ValueError(
+                "is empty: give the words exactly as the article has them, or leave the field out."
+            )
         return value
 
     @model_validator(mode="before")
@@ -211,7 +212,8 @@ class KeyEntry(BaseModel):
             if field in LIST_FIELDS and len(set(values)) != len(values):
                 raise ValueError(f"{field} lists a label twice: {values}.")
         foreign = [
-            field for field in self.SPECIFIC_FIELDS
+            field
+            for field in self.SPECIFIC_FIELDS
             if field not in LAYER_FIELDS[self.layer] and getattr(self, field) not in (None, [])
         ]
         if foreign:
@@ -260,8 +262,11 @@ class KeyEntry(BaseModel):
                 "booster), not both and not neither."
             )
         if self.marker is not None:
-            extra = [f for f in ("check_worthiness", "voice", "verification")
-                     if getattr(self, f) is not None]
+            extra = [
+                f
+                for f in ("check_worthiness", "voice", "verification")
+                if getattr(self, f) is not None
+            ]
             if extra:
                 raise ValueError(f"a hedge or booster entry cannot have {', '.join(extra)}.")
             return
@@ -329,8 +334,12 @@ class KeyEntry(BaseModel):
         if label_id in given:
             return True
         set_id = LABEL_FIELDS.get(field)
-        return (set_id is not None and ALTERNATIVE_FOR.get(set_id) == field
-                and label_id in self.alternatives)
+        return (
+            set_id is not None
+            and ALTERNATIVE_FOR.get(set_id) == field
+            and label_id in labels.label_set(set_id)
+            and label_id in self.alternatives
+        )
 
 
 class CoverageException(BaseModel):
@@ -347,8 +356,11 @@ class CoverageException(BaseModel):
     @classmethod
     def _known_rule(cls, value: str) -> str:
         if value not in COVERAGE_RULES:
-            raise ValueError(f"rule {value!r} is not a coverage rule; use one of "
-                             + ", ".join(COVERAGE_RULES) + ".")
+            raise ValueError(
+                f"rule {value!r} is not a coverage rule; use one of "
+                + ", ".join(COVERAGE_RULES)
+                + "."
+            )
         return value
 
 
@@ -408,4 +420,3 @@ class Annotation(KeyEntry):
     def key(self) -> str:
         """A stable id for this annotation across the whole course: ``<article_id>/<entry id>``."""
         return f"{self.article_id}/{self.id}"
-

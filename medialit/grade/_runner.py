@@ -79,6 +79,20 @@ MAX_DEPTH = 20
 MAX_ITEMS = 10_000
 
 
+def die_with_parent(parent):
+    """Ask the kernel to kill this process if the grading process dies first."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, 9)  # PR_SET_PDEATHSIG, SIGKILL
+    except Exception:
+        pass
+    for name in [m for m in sys.modules if m.startswith(("ctypes", "_ctypes"))]:
+        del sys.modules[name]  # importing it again must pass the guard
+    if os.getppid() != parent:
+        os._exit(1)
+
+
 def set_limits(limits):
     """Lower this process's limits before any student code runs (lowering needs no privilege)."""
     mb = 1024 * 1024
@@ -191,6 +205,7 @@ def main():
         except Exception as exc:
             sys.stderr.write(f"could not record a result: {describe(exc)}\n")
 
+    die_with_parent(job["parent"])
     set_limits(job["limits"])
     if job.get("guard", True):
         install_guard(os.getcwd())

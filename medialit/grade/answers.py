@@ -101,7 +101,7 @@ def _cell_source(cell: Any) -> str | None:
     return source if isinstance(source, str) else None
 
 
-def _strip_magics(source: str) -> str:
+def strip_magics(source: str) -> str:
     """IPython magics and shell escapes are not Python: replace them with ``pass``."""
     return "\n".join(
         MAGIC.sub(r"\1pass  # ", line) if MAGIC.match(line) else line for line in source.split("\n")
@@ -159,7 +159,7 @@ def read_submission(notebook: dict[str, Any]) -> Submission:
         source = _cell_source(cell)
         if source is None or not source.strip():
             continue
-        statements, note = _parse(_strip_magics(source))
+        statements, note = _parse(strip_magics(source))
         if note:
             submission.broken_cells.append(f"cell {index}, {note}")
         for offset, node in statements:

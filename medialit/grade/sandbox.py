@@ -220,6 +220,7 @@ def run_function(
             "cases": cases,
             "guard": guard,
             "limits": asdict(limits),
+            "parent": os.getpid(),
         }
         (workdir / "job.json").write_text(json.dumps(job), encoding="utf-8")
         env = {
@@ -250,9 +251,12 @@ def run_function(
                 process.wait(timeout=limits.wall)
             except subprocess.TimeoutExpired:
                 timed_out = True
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
-            strays = _kill_strays(process, before)
+            finally:  # also on timeout or when this process is told to stop
+                if process.returncode is None:
+                    with contextlib.suppress(ProcessLookupError):
+                        os.killpg(process.pid, signal.SIGKILL)
+                    process.wait()
+                strays = _kill_strays(process, before)
         outcomes, setup_error, done = _read_outcomes(workdir / "results.jsonl", len(cases))
         output_size = (workdir / "output.txt").stat().st_size
         seconds = time.monotonic() - started

@@ -7,8 +7,8 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from medialit import match
-from medialit.assign.bundle import Case, Item
 from medialit.grade.answers import Annotations, Answer
+from medialit.grade.bundle import Case, Item
 from medialit.grade.sandbox import RunResult
 
 STATUSES = ("correct", "partial", "incorrect", "missing", "ungradable", "pending")
@@ -300,7 +300,7 @@ def _fold_label(label: Any) -> str | None:
     return match.normalize_label(label) if isinstance(label, str) else None
 
 
-def _passes(case: Case, outcome: dict | None) -> bool:
+def case_passes(case: Case, outcome: dict | None) -> bool:
     if not outcome or not outcome.get("ok"):
         return False
     value = outcome["value"]
@@ -342,7 +342,7 @@ def score_code(item: Item, source: str | None, run: RunResult | None) -> ItemRes
         )
     if run.status == "error" and not any(run.outcomes):
         return result(item, 0, f"{run.message}.{_hint(item)}", "incorrect")
-    passed = [_passes(c, o) for c, o in zip(item.cases, run.outcomes, strict=False)]
+    passed = [case_passes(c, o) for c, o in zip(item.cases, run.outcomes, strict=False)]
     credit = sum(passed) / len(item.cases)
     if credit >= 1:
         return result(item, 1, "All checks passed.")

@@ -1,8 +1,9 @@
-"""Sphinx extension: write the article pages from the corpus before the book is read."""
+"""Sphinx extension: article pages, comparison view, the two editions, offline assets, launch links."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from sphinx.application import Sphinx
 from sphinx.config import Config
@@ -10,9 +11,28 @@ from sphinx.config import Config
 from medialit.corpus import Corpus
 from medialit.fileio import atomic_write_text
 from medialit.render.article_page import GENERATED_MARK, article_page, index_page
+from medialit.render.editions import (
+    INSTRUCTOR_FOLDERS,
+    edition_from_environment,
+    edition_toc_path,
+)
+from medialit.render.objectives import (
+    OBJECTIVES_FILE,
+    exercise_items,
+    load_objectives,
+    objectives_page,
+)
+from medialit.render.compare_html import write_compare_view
 
 ARTICLE_PAGES = Path("book") / "articles"
 STATIC = Path(__file__).parent / "static"
+# Served from the site itself (see static/medialit-vendor/README.md): never from a CDN.
+WIDGETS_JS = "medialit-vendor/widgets/embed.js"
+MATHJAX_JS = "medialit-vendor/mathjax/tex-chtml.js"
+INSTRUCTOR_BANNER = (
+    "Instructor edition: answer keys, solutions and rubrics. Publish only where students cannot "
+    "read it."
+)
 
 
 def _write_if_changed(path: Path, text: str) -> None:
@@ -42,13 +62,89 @@ def write_article_pages(srcdir: Path, corpus: Corpus | None = None) -> list[Path
     return [*written, index]
 
 
+def write_objectives_page(srcdir: Path) -> Path:
+    """Write the guide's objectives page from the objectives file and the exercises' items."""
+    path = srcdir / OBJECTIVES_FILE.with_suffix(".md")
+    _write_if_changed(
+        path, objectives_page(load_objectives(srcdir / OBJECTIVES_FILE), exercise_items(srcdir))
+    )
+    return path
+
+
 def _on_config_inited(app: Sphinx, config: Config) -> None:
-    write_article_pages(Path(app.srcdir))
+    srcdir = Path(app.srcdir)
+    edition = edition_from_environment()
+    config.medialit_edition = edition
+    write_article_pages(srcdir)
+    write_compare_view(srcdir)
+    if edition == "instructor":
+        write_objectives_page(srcdir)
+    config.external_toc_path = edition_toc_path(srcdir, edition, config.external_toc_path)
+    if edition == "student":
+        # Belt and braces: the pages are not in the student toc, and Sphinx never reads them.
+        config.exclude_patterns = [
+            *config.exclude_patterns,
+            *(f"{folder}/**" for folder in INSTRUCTOR_FOLDERS),
+        ]
     config.html_static_path = [*config.html_static_path, str(STATIC)]
+    config.nb_ipywidgets_js = {WIDGETS_JS: {}}
+    config.mathjax_path = MATHJAX_JS
+    # The theme reads its colour mode from html_context; left empty it logs a console error.
+    config.html_context = {"default_mode": "auto", **(config.html_context or {})}
+    theme_options = dict(config.html_theme_options or {})
+    if edition == "instructor":
+        theme_options["announcement"] = INSTRUCTOR_BANNER
+    config.html_theme_options = theme_options
+
+
+def _script_name(script: Any) -> str:
+    return getattr(script, "filename", None) or str(script)
+
+
+def _drop_thebe(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """Remove sphinx-thebe's scripts: the book has no live-code button, and the theme registers
+    thebe's inline configuration twice, which is a JavaScript error on every page."""
+    scripts = context.get("script_files")
+    if not scripts:
+        return
+    context["script_files"] = [
+        script
+        for script in scripts
+        if not _script_name(script).endswith("sphinx-thebe.js")
+        and "THEBE_JS_URL" not in (getattr(script, "attributes", {}) or {}).get("body", "")
+    ]
+
+
+def _colab_to_ipynb(
+    app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any
+) -> None:
+    """Point the Colab button at the page's ``.ipynb`` on the notebooks branch.
+
+    Colab opens only ``.ipynb`` files; the repository keeps MyST markdown notebooks, and the
+    publishing workflow pushes their ``.ipynb`` conversions to ``medialit_colab_branch``.
+    """
+    repository_branch = app.config.html_theme_options.get("repository_branch") or "main"
+    for group in context.get("header_buttons", []):
+        if group.get("label") != "launch-buttons":
+            continue
+        for button in group.get("buttons", []):
+            if button.get("text") != "Colab":
+                continue
+            url = button["url"].replace(
+                f"/blob/{repository_branch}/", f"/blob/{app.config.medialit_colab_branch}/", 1
+            )
+            if url.endswith(".md"):
+                url = url[: -len(".md")] + ".ipynb"
+            button["url"] = url
 
 
 def setup(app: Sphinx) -> dict:
-    """Register the page writer (it runs before the table of contents is read) and the CSS."""
+    """Register the page writer and edition choice (they run before the table of contents is
+    read), the offline assets, and the launch-button fixes."""
+    app.add_config_value("medialit_edition", "student", "env")
+    app.add_config_value("medialit_colab_branch", "notebooks", "html")
     app.connect("config-inited", _on_config_inited, priority=100)
+    app.connect("html-page-context", _drop_thebe, priority=900)
+    app.connect("html-page-context", _colab_to_ipynb, priority=900)
     app.add_css_file("medialit.css")
-    return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "2"}

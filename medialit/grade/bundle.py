@@ -5,11 +5,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+
+from medialit.fileio import atomic_write_text
 
 BUNDLE_FORMAT = 1
 BUNDLE_FILE = "bundle.json"
@@ -213,25 +214,13 @@ def load_bundle(path: Path) -> Bundle:
     return Bundle(bundle.sets, bundle.texts, hashlib.sha256(raw).hexdigest())
 
 
-def write_private(path: Path, text: str) -> None:
-    """Write a file only its owner can read, atomically (temp file, then rename)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.chmod(temp, 0o600)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
 def write_bundle(bundle: Bundle, folder: Path) -> Path:
     """Write ``folder/bundle.json``, readable by its owner only, in a folder closed to others."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     os.chmod(folder, 0o700)
     path = folder / BUNDLE_FILE
-    write_private(path, json.dumps(bundle.to_dict(), indent=1, ensure_ascii=False, sort_keys=True))
+    text = json.dumps(bundle.to_dict(), indent=1, ensure_ascii=False, sort_keys=True)
+    atomic_write_text(path, text)
+    os.chmod(path, 0o600)  # already 0600 from the temporary file; say so explicitly
     return path

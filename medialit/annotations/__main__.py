@@ -1,0 +1,153 @@
+"""``python -m medialit.annotations check|skeleton``: validate the keys, or start a new key file."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from medialit.annotations.coverage import key_problems
+from medialit.annotations.key import KeyFileError, key_paths, load_key
+from medialit.annotations.quotes import find_quotations
+from medialit.corpus import Corpus, CorpusError
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def skeleton(corpus: Corpus, article_id: str) -> str:
+    """A key file to fill in: one framing stub per paragraph, one claims stub per sentence, one
+    sourcing stub per quotation and hyperlink cue. Every ``TODO`` must be replaced.
+
+    >>> from medialit import corpus
+    >>> text = skeleton(corpus.default(), "putin-changed-stance")
+    >>> text.count("layer: framing"), text.count("layer: claims")
+    (16, 32)
+    """
+    article = corpus.article(article_id)
+    lines = [
+        f"# Answer key for {article.title} (see sources/annotations/README.md).",
+        f"article_id: {article_id}",
+        "status: draft",
+        "annotators: [TODO]",
+        "",
+        "entries:",
+    ]
+    quotes = find_quotations(article)
+    cues = corpus.link_cues(article_id)
+    for paragraph in article.paragraphs:
+        number = paragraph.paragraph_id.rsplit(":p", 1)[1]
+        lines += [
+            "",
+            f"# ---- p{number}: {paragraph.text[:70]}",
+            f"- id: frame-p{number}",
+            f"  paragraph_id: {paragraph.paragraph_id}",
+            "  layer: framing",
+            "  frame: TODO",
+            "  frame_mode: TODO",
+            "  entman_functions: []",
+            "  rationale: TODO",
+        ]
+        for quote in (q for q in quotes if q.paragraph_id == paragraph.paragraph_id):
+            lines += [
+                f"- id: source-p{number}-{quote.start}",
+                f"  paragraph_id: {paragraph.paragraph_id}",
+                "  layer: sourcing",
+                f"  span: {_quoted(quote.text)}",
+                "  source: TODO",
+                "  cue: TODO",
+                "  source_type: TODO",
+                "  quote_kind: TODO",
+                "  rationale: TODO",
+            ]
+        for cue in cues[cues["paragraph_id"] == paragraph.paragraph_id].itertuples():
+            lines += [
+                f"- id: link-p{number}-{cue.start}",
+                f"  paragraph_id: {paragraph.paragraph_id}",
+                "  layer: sourcing",
+                "  span: TODO",
+                f"  cue: {_quoted(cue.anchor_text)}",
+                "  source_type: TODO",
+                "  quote_kind: TODO",
+                "  rationale: TODO",
+            ]
+        for sentence in (s for s in article.sentences if s.paragraph_id == paragraph.paragraph_id):
+            lines += [
+                f"- id: claim-p{number}-{sentence.number}",
+                f"  paragraph_id: {paragraph.paragraph_id}",
+                "  layer: claims",
+                f"  span: {_quoted(sentence.text)}",
+                "  claim_kind: TODO",
+                "  check_worthiness: TODO",
+                "  voice: TODO",
+                "  rationale: TODO",
+            ]
+    return "\n".join(lines) + "\n"
+
+
+def _check(args: argparse.Namespace) -> int:
+    corpus = Corpus(args.sources) if args.sources else None
+    paths = key_paths(corpus)
+    if not paths:
+        print("no key files found (sources/annotations/*.yaml)", file=sys.stderr)
+        return 1
+    failures = 0
+    for path in paths:
+        try:
+            key = load_key(path, corpus)
+        except KeyFileError as error:
+            failures += len(error.problems)
+            print(error, file=sys.stderr)
+            continue
+        problems = key_problems(key, corpus)
+        failures += len(problems)
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        counts = ", ".join(
+            f"{layer} {len(key.layer(layer))}"
+            for layer in ("framing", "sourcing", "claims", "persuasion")
+        )
+        verdict = "ok" if not problems else f"{len(problems)} problem(s)"
+        print(f"{path.name}: {len(key.annotations)} annotations ({counts}): {verdict}")
+    return 1 if failures else 0
+
+
+def _skeleton(args: argparse.Namespace) -> int:
+    corpus = Corpus(args.sources) if args.sources else None
+    from medialit.corpus import default
+
+    source = corpus or default()
+    if args.article_id not in source.ids():
+        print(
+            f"error: no article {args.article_id!r}; the corpus has {', '.join(source.ids())}",
+            file=sys.stderr,
+        )
+        return 2
+    sys.stdout.write(skeleton(source, args.article_id))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the annotations command line; returns the exit status."""
+    parser = argparse.ArgumentParser(
+        prog="python -m medialit.annotations",
+        description="Validate answer keys or start a new one.",
+    )
+    parser.add_argument(
+        "--sources", type=Path, default=None, help="a sources folder other than the repository's"
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("check", help="load every key file and apply every rule")
+    start = commands.add_parser("skeleton", help="print a key file to fill in for one article")
+    start.add_argument("article_id")
+    args = parser.parse_args(argv)
+    try:
+        return _check(args) if args.command == "check" else _skeleton(args)
+    except CorpusError as error:
+        print(error, file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,178 @@
+"""Read an instructor source (a MyST notebook with solution blocks) and make the student version."""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+BEGIN = "# BEGIN SOLUTION"
+END = "# END SOLUTION"
+MD_SOLUTION = re.compile(r"<!--\s*BEGIN SOLUTION\s*-->.*?<!--\s*END SOLUTION\s*-->\n?", re.S)
+INSTRUCTOR_TAG = "instructor"  # a cell tagged so never reaches students
+
+
+class SourceError(ValueError):
+    """The instructor source cannot be assigned; the message names the file, cell and fix."""
+
+
+@dataclass
+class SourceNotebook:
+    """An instructor notebook: where it came from, its set id and title, and its cells."""
+
+    path: Path
+    set_id: str
+    title: str
+    notebook: Any  # nbformat NotebookNode
+
+
+def read_source(path: Path) -> SourceNotebook:
+    """Read ``exercises/<set>.md`` with jupytext and check its ``medialit`` front matter."""
+    import jupytext
+
+    path = Path(path)
+    try:
+        notebook = jupytext.read(path)
+    except Exception as exc:  # jupytext raises many kinds; name the file whatever it was
+        raise SourceError(f"{path}: jupytext cannot read it ({exc})") from exc
+    meta = notebook.metadata.get("medialit") or {}
+    set_id = meta.get("set")
+    if not isinstance(set_id, str) or not set_id.isidentifier():
+        raise SourceError(
+            f"{path}: the front matter needs `medialit: {{set: <name>, title: ...}}` "
+            "(the set name becomes the notebook's file name, e.g. sourcing)"
+        )
+    return SourceNotebook(path, set_id, str(meta.get("title") or set_id), notebook)
+
+
+def solution_blocks(source: str) -> list[str]:
+    """The text inside each ``# BEGIN SOLUTION`` / ``# END SOLUTION`` pair of a code cell.
+
+    >>> solution_blocks("x = 1\\n# BEGIN SOLUTION\\nq1 = 'a'\\n# END SOLUTION\\n")
+    ["q1 = 'a'"]
+    """
+    blocks, inside, current = [], False, []
+    for line in source.split("\n"):
+        marker = line.strip()
+        if marker == BEGIN:
+            if inside:
+                raise SourceError("a solution block opens inside another one")
+            inside, current = True, []
+        elif marker == END:
+            if not inside:
+                raise SourceError(f"{END} without {BEGIN}")
+            blocks.append("\n".join(current))
+            inside = False
+        elif inside:
+            current.append(line)
+    if inside:
+        raise SourceError(f"{BEGIN} is never closed with {END}")
+    return blocks
+
+
+def _stub(block: str, hints: dict[str, str]) -> list[str]:
+    """What students see instead of a solution block: answers set to None, function
+    signatures with their docstrings and a NotImplementedError, work left to them."""
+    try:
+        tree = ast.parse(block)
+    except SyntaxError as exc:
+        raise SourceError(f"the solution block does not parse (line {exc.lineno}: {exc.msg})")
+    lines: list[str] = []
+    work = False
+    for node in tree.body:
+        if isinstance(node, ast.Assign | ast.AnnAssign) and isinstance(
+            node.targets[0] if isinstance(node, ast.Assign) else node.target, ast.Name
+        ):
+            name = (node.targets[0] if isinstance(node, ast.Assign) else node.target).id
+            hint = hints.get(name)
+            lines.append(f"{name} = None" + (f"  # {hint}" if hint else ""))
+        elif isinstance(node, ast.FunctionDef):
+            body: list[ast.stmt] = []
+            doc = ast.get_docstring(node, clean=False)
+            if doc is not None:
+                body.append(node.body[0])
+            body.append(ast.parse('raise NotImplementedError("write this function")').body[0])
+            stub = ast.FunctionDef(node.name, node.args, body, [], node.returns, None)
+            stub.lineno = node.lineno
+            lines += ast.unparse(ast.fix_missing_locations(stub)).split("\n")
+        elif not work:
+            lines.append("# your work here")
+            work = True
+    return lines
+
+
+def student_code(source: str, hints: dict[str, str]) -> str:
+    """A code cell with each solution block replaced by its stub."""
+    out: list[str] = []
+    block: list[str] | None = None
+    for line in source.split("\n"):
+        marker = line.strip()
+        if marker == BEGIN:
+            block = []
+        elif marker == END and block is not None:
+            out += _stub("\n".join(block), hints)
+            block = None
+        elif block is not None:
+            block.append(line)
+        else:
+            out.append(line)
+    return "\n".join(out).strip("\n")
+
+
+def student_markdown(source: str) -> str:
+    """A markdown cell without its ``<!-- BEGIN SOLUTION -->`` blocks."""
+    return MD_SOLUTION.sub("", source).strip("\n")
+
+
+def item_specs(source: SourceNotebook) -> list[tuple[int, dict[str, Any], str]]:
+    """(cell number, the cell's ``medialit`` metadata, the cell's source) for each item cell."""
+    specs = []
+    for number, cell in enumerate(source.notebook.cells, start=1):
+        meta = cell.metadata.get("medialit")
+        if meta is None:
+            continue
+        if cell.cell_type != "code" or not isinstance(meta, dict):
+            raise SourceError(f"{source.path}, cell {number}: item metadata belongs on a code cell")
+        specs.append((number, dict(meta), cell.source))
+    return specs
+
+
+def solution_variable(block: str) -> str | None:
+    """The name the first top-level assignment of a solution block sets."""
+    for node in ast.parse(block).body:
+        if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name):
+            return node.targets[0].id
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            return node.target.id
+    return None
+
+
+def student_notebook(source: SourceNotebook, hints: dict[str, str]) -> Any:
+    """The student release of one set: no solutions, no item metadata, no instructor cells."""
+    import nbformat
+
+    cells = []
+    for cell in source.notebook.cells:
+        tags = list(cell.metadata.get("tags", []))
+        if INSTRUCTOR_TAG in tags:
+            continue
+        meta = {"tags": tags} if tags else {}
+        if cell.cell_type == "code":
+            cells.append(nbformat.v4.new_code_cell(student_code(cell.source, hints), metadata=meta))
+        elif cell.cell_type == "markdown":
+            text = student_markdown(cell.source)
+            if text:
+                cells.append(nbformat.v4.new_markdown_cell(text, metadata=meta))
+    notebook = nbformat.v4.new_notebook(cells=cells)
+    notebook.metadata["kernelspec"] = dict(
+        source.notebook.metadata.get("kernelspec")
+        or {"display_name": "Python 3", "language": "python", "name": "python3"}
+    )
+    notebook.metadata["language_info"] = {"name": "python"}
+    notebook.metadata["medialit"] = {"set": source.set_id, "title": source.title}
+    for number, cell in enumerate(notebook.cells):
+        cell["id"] = f"{source.set_id}-{number:02d}"  # stable ids: the same release every time
+    nbformat.validate(notebook)
+    return notebook

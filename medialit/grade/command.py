@@ -1,0 +1,136 @@
+"""`medialit grade DIR`: the engine with a progress bar, the exports and a summary table."""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+from pathlib import Path
+
+from medialit.grade.answers import DEFAULT_MAX_MB
+
+
+def add_parser(verbs: argparse._SubParsersAction) -> None:
+    """Register the ``grade`` sub-command."""
+    grade = verbs.add_parser(
+        "grade",
+        help="grade a folder of submissions: gradebook, feedback, Gradescope and Canvas files",
+        description="Grade DIR/<student>/<set>.ipynb (and <set>.answers.json) for every student.",
+    )
+    grade.add_argument("submissions", help="folder with one sub-folder per student")
+    grade.add_argument(
+        "--bundle",
+        default="_build/assign/grader",
+        help="the grader folder written by `medialit assign` (%(default)s)",
+    )
+    grade.add_argument("--out", default=None, help="output folder (default: DIR-graded)")
+    grade.add_argument(
+        "--workers", type=int, default=None, help="processes to use (default: every core)"
+    )
+    grade.add_argument("--sets", default=None, help="comma-separated sets to grade (default: all)")
+    grade.add_argument(
+        "--roster",
+        default=None,
+        help="a Canvas gradebook export, to fill the Canvas identity columns",
+    )
+    grade.add_argument(
+        "--max-notebook-mb",
+        type=float,
+        default=DEFAULT_MAX_MB,
+        help="refuse notebooks larger than this (%(default)s)",
+    )
+    grade.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from medialit.grade import exports
+    from medialit.grade.bundle import BundleError, load_bundle
+    from medialit.grade.engine import grade_class
+    from medialit.grade.plugin import default_out
+
+    console = Console(stderr=True)
+    submissions = Path(args.submissions)
+    out = Path(args.out) if args.out else default_out(submissions)
+    try:
+        bundle = load_bundle(Path(args.bundle))
+        roster = exports.read_roster(Path(args.roster)) if args.roster else None
+    except (BundleError, OSError, ValueError) as error:
+        console.print(f"[bold red]error:[/] {error}")
+        return 2
+    columns = (
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console, transient=False) as progress:
+        task = progress.add_task("grading", total=None)
+
+        def advance(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        try:
+            run_ = grade_class(
+                submissions,
+                Path(args.bundle),
+                out,
+                workers=args.workers,
+                sets=args.sets.split(",") if args.sets else None,
+                max_mb=args.max_notebook_mb,
+                progress=advance,
+            )
+        except (FileNotFoundError, KeyError) as error:
+            console.print(f"[bold red]error:[/] {error}")
+            return 2
+        except KeyboardInterrupt:
+            console.print("interrupted: finished submissions are kept; run again to resume")
+            return 130
+    written = exports.write_outputs(run_.results, bundle, out, roster)
+    print_summary(console, run_, bundle)
+    console.print(f"graded {run_.graded}, reused {run_.reused} unchanged, in {run_.seconds:.1f} s")
+    for name, path in written.items():
+        console.print(f"{name}: {path}")
+    return 0
+
+
+def print_summary(console, run_, bundle) -> None:
+    """One row per set: submissions, mean, median, range, and rows needing attention."""
+    from rich.table import Table
+
+    from medialit.grade.exports import totals
+
+    table = Table(title="Summary")
+    for column in (
+        "set",
+        "students",
+        "mean",
+        "median",
+        "min",
+        "max",
+        "of",
+        "ungradable",
+        "missing",
+        "pending",
+    ):
+        table.add_column(column, justify="left" if column == "set" else "right")
+    for set_id, exercise in bundle.sets.items():
+        mine = [r for r in run_.results if r.set_id == set_id]
+        if not mine:
+            continue
+        earned = [totals(r)[0] for r in mine]
+        statuses = [item.status for r in mine for item in r.items]
+        table.add_row(
+            set_id,
+            str(len(mine)),
+            f"{statistics.mean(earned):.2f}",
+            f"{statistics.median(earned):g}",
+            f"{min(earned):g}",
+            f"{max(earned):g}",
+            f"{exercise.max_points:g}",
+            str(statuses.count("ungradable")),
+            str(statuses.count("missing")),
+            str(statuses.count("pending")),
+        )
+    console.print(table)

@@ -1,0 +1,181 @@
+"""Write what graders use: gradebook CSV, feedback per student, Gradescope JSON, Canvas CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable
+from pathlib import Path
+
+from medialit.fileio import atomic_write_text
+from medialit.grade.bundle import Bundle
+from medialit.grade.engine import SubmissionResult
+
+GRADEBOOK = "gradebook.csv"
+CANVAS = "canvas.csv"
+FEEDBACK = "feedback"
+GRADESCOPE = "gradescope"
+CANVAS_IDENTITY = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
+
+
+def points_text(value: float | None) -> str:
+    """Points as graders read them: '2', '1.5', '' while pending."""
+    return "" if value is None else f"{value:g}"
+
+
+def _csv(rows: Iterable[list[str]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def gradebook_csv(results: list[SubmissionResult]) -> str:
+    """One row per student and item: points, maximum, status, feedback."""
+    rows = [["student", "set", "item", "kind", "points", "max_points", "status", "feedback"]]
+    for submission in results:
+        for item in submission.items:
+            rows.append(
+                [
+                    submission.student,
+                    submission.set_id,
+                    item.item,
+                    item.kind,
+                    points_text(item.points),
+                    points_text(item.max_points),
+                    item.status,
+                    item.feedback,
+                ]
+            )
+    return _csv(rows)
+
+
+def totals(submission: SubmissionResult) -> tuple[float, float, float]:
+    """Points earned, points graded automatically, points waiting for a person."""
+    earned = sum(i.points or 0 for i in submission.items)
+    automatic = sum(i.max_points for i in submission.items if i.status != "pending")
+    pending = sum(i.max_points for i in submission.items if i.status == "pending")
+    return round(earned, 2), round(automatic, 2), round(pending, 2)
+
+
+def feedback_markdown(student: str, results: list[SubmissionResult], bundle: Bundle) -> str:
+    """A student's feedback for every set, in markdown."""
+    lines = [f"# Feedback for {student}", ""]
+    for submission in results:
+        exercise = bundle.sets[submission.set_id]
+        earned, automatic, pending = totals(submission)
+        lines += [f"## {exercise.title}", ""]
+        summary = f"Points so far: **{earned:g} of {automatic:g}**"
+        if pending:
+            summary += f" (another {pending:g} points are graded by hand)"
+        lines += [summary + ".", ""]
+        titles = {item.id: item.title for item in exercise.items}
+        for item in submission.items:
+            name = f"{item.item}: {titles.get(item.item, '')}".rstrip(": ")
+            score = "pending" if item.points is None else f"{item.points:g}/{item.max_points:g}"
+            lines += [f"### {name} ({score}, {item.status})", "", item.feedback, ""]
+    return "\n".join(lines)
+
+
+def gradescope_results(results: list[SubmissionResult], bundle: Bundle) -> dict:
+    """Gradescope's results.json for one student (items graded by hand count 0 of 0 here)."""
+    tests = []
+    for submission in results:
+        exercise = bundle.sets[submission.set_id]
+        titles = {item.id: item.title for item in exercise.items}
+        for item in submission.items:
+            pending = item.status == "pending"
+            tests.append(
+                {
+                    "name": f"{exercise.title}: {item.item} {titles.get(item.item, '')}".strip(),
+                    "number": f"{submission.set_id}.{item.item}",
+                    "score": 0 if pending else item.points,
+                    "max_score": 0 if pending else item.max_points,
+                    "status": "passed" if item.status == "correct" else "failed",
+                    "output": item.feedback,
+                    "visibility": "visible",
+                }
+            )
+    score = round(sum(t["score"] for t in tests), 2)
+    return {
+        "score": score,
+        "output": "Automatic grading finished. Reflections are graded by hand later.",
+        "visibility": "visible",
+        "stdout_visibility": "hidden",
+        "tests": tests,
+    }
+
+
+def read_roster(path: Path) -> dict[str, dict[str, str]]:
+    """Map each student folder name to Canvas identity columns from a Canvas gradebook export.
+
+    A folder matches a row by SIS Login ID, ID, SIS User ID or Student, in that order.
+    """
+    with open(path, newline="", encoding="utf-8-sig") as handle:
+        rows = list(csv.DictReader(handle))
+    missing = [c for c in CANVAS_IDENTITY if rows and c not in rows[0]]
+    if missing:
+        raise ValueError(f"{path}: the roster lacks the Canvas columns {missing}")
+    roster: dict[str, dict[str, str]] = {}
+    for row in rows:
+        if row.get("Student", "").strip().lower() == "points possible":
+            continue
+        for column in ("Student", "SIS User ID", "ID", "SIS Login ID"):
+            if row.get(column):
+                roster[row[column]] = {c: row.get(c, "") for c in CANVAS_IDENTITY}
+    return roster
+
+
+def canvas_csv(
+    results: list[SubmissionResult], bundle: Bundle, roster: dict[str, dict[str, str]] | None
+) -> str:
+    """A Canvas gradebook import: identity columns, one column per set, a Points Possible row.
+
+    A set's score is what has been earned so far; reflections add their points once a person
+    has graded them.
+    """
+    set_ids = list(dict.fromkeys(r.set_id for r in results)) or list(bundle.sets)
+    header = CANVAS_IDENTITY + [bundle.sets[s].title for s in set_ids]
+    possible = ["Points Possible", "", "", "", ""]
+    possible += [points_text(bundle.sets[s].max_points) for s in set_ids]
+    rows = [header, possible]
+    by_student: dict[str, dict[str, SubmissionResult]] = {}
+    for submission in results:
+        by_student.setdefault(submission.student, {})[submission.set_id] = submission
+    for student, per_set in by_student.items():
+        identity = (roster or {}).get(student) or {
+            "Student": student,
+            "ID": "",
+            "SIS User ID": "",
+            "SIS Login ID": student,
+            "Section": "",
+        }
+        row = [identity[c] for c in CANVAS_IDENTITY]
+        row += [points_text(totals(per_set[s])[0]) if s in per_set else "" for s in set_ids]
+        rows.append(row)
+    return _csv(rows)
+
+
+def write_outputs(
+    results: list[SubmissionResult],
+    bundle: Bundle,
+    out: Path,
+    roster: dict[str, dict[str, str]] | None = None,
+) -> dict[str, Path]:
+    """Write every output atomically; the same results always give byte-identical files."""
+    out = Path(out)
+    written = {"gradebook": out / GRADEBOOK, "canvas": out / CANVAS}
+    atomic_write_text(written["gradebook"], gradebook_csv(results))
+    atomic_write_text(written["canvas"], canvas_csv(results, bundle, roster))
+    by_student: dict[str, list[SubmissionResult]] = {}
+    for submission in results:
+        by_student.setdefault(submission.student, []).append(submission)
+    for student, mine in by_student.items():
+        feedback = feedback_markdown(student, mine, bundle)
+        atomic_write_text(out / FEEDBACK / f"{student}.md", feedback)
+        payload = json.dumps(gradescope_results(mine, bundle), indent=1, ensure_ascii=False)
+        atomic_write_text(out / GRADESCOPE / student / "results.json", payload)
+    written["feedback"] = out / FEEDBACK
+    written["gradescope"] = out / GRADESCOPE
+    return written

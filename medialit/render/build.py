@@ -1,0 +1,118 @@
+"""Build an edition of the book with jupyter-book, or reuse a build whose inputs are unchanged."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from medialit.fileio import atomic_write_text
+from medialit.render.editions import EDITION_VARIABLE, EDITIONS
+
+# What a build reads, relative to the book's root; a change in any of them makes a build stale.
+INPUTS = ("_config.yml", "_toc.yml", "book", "notebooks", "exercises", "sources", "medialit")
+SKIPPED_PARTS = {"__pycache__", ".ipynb_checkpoints", ".jupyter_cache"}
+
+
+class BuildError(RuntimeError):
+    """jupyter-book failed; the message holds the end of its output."""
+
+
+@dataclass(frozen=True)
+class Build:
+    """Where an edition's site is and how it was obtained."""
+
+    edition: str
+    html: Path
+    seconds: float
+    reused: bool
+
+
+def output_folder(root: Path, edition: str) -> Path:
+    """The ``--path-output`` folder of an edition (jupyter-book puts the site in ``_build/html``).
+
+    >>> output_folder(Path("/course"), "student").as_posix()
+    '/course'
+    >>> output_folder(Path("/course"), "instructor").as_posix()
+    '/course/_build/instructor'
+    """
+    if edition not in EDITIONS:
+        raise ValueError(f"unknown edition {edition!r}; use one of {', '.join(EDITIONS)}")
+    return root if edition == "student" else root / "_build" / edition
+
+
+def html_folder(root: Path, edition: str) -> Path:
+    """The folder holding the edition's built site."""
+    return output_folder(root, edition) / "_build" / "html"
+
+
+def inputs_fingerprint(root: Path) -> str:
+    """A digest of the path, size and modification time of every file a build reads."""
+    digest = hashlib.sha256()
+    for name in INPUTS:
+        top = root / name
+        paths = [top] if top.is_file() else sorted(top.rglob("*")) if top.is_dir() else []
+        for path in paths:
+            relative = path.relative_to(root)
+            if not path.is_file() or SKIPPED_PARTS.intersection(relative.parts):
+                continue
+            stat = path.stat()
+            digest.update(f"{relative.as_posix()}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def _stamp(root: Path, edition: str) -> Path:
+    return root / "_build" / f"{edition}.stamp.json"
+
+
+def build_edition(root: Path, edition: str, *, reuse: bool = True, timeout: float = 900) -> Build:
+    """Build ``edition`` with warnings as errors (``-W -n --keep-going``).
+
+    With ``reuse``, a previous successful build is kept when no input has changed since it ran.
+    """
+    root = root.resolve()
+    html = html_folder(root, edition)
+    stamp = _stamp(root, edition)
+    before = inputs_fingerprint(root)
+    if reuse and html.joinpath("index.html").is_file() and stamp.is_file():
+        recorded = json.loads(stamp.read_text(encoding="utf-8"))
+        if recorded.get("inputs") == before:
+            return Build(edition, html, 0.0, reused=True)
+    command = [
+        str(Path(sys.executable).with_name("jupyter-book")),
+        "build",
+        ".",
+        "-W",
+        "-n",
+        "--keep-going",
+    ]
+    if edition != "student":
+        command += ["--path-output", str(output_folder(root, edition).relative_to(root))]
+    started = time.perf_counter()
+    result = subprocess.run(
+        command,
+        cwd=root,
+        env={**os.environ, EDITION_VARIABLE: edition},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    seconds = time.perf_counter() - started
+    failed = result.returncode != 0 or "build succeeded" not in result.stdout
+    if failed:
+        tail = "\n".join((result.stdout + result.stderr).splitlines()[-40:])
+        raise BuildError(
+            f"the {edition} edition failed to build (exit {result.returncode}):\n{tail}"
+        )
+    # Building regenerates pages only when their text changes, so the inputs are as they were
+    # unless someone edited a file meanwhile; then the next call simply builds again.
+    atomic_write_text(
+        stamp, json.dumps({"inputs": inputs_fingerprint(root), "seconds": round(seconds, 2)})
+    )
+    return Build(edition, html, seconds, reused=False)

@@ -1,0 +1,328 @@
+"""self_check(): immediate feedback on an answer's form, with the grader's own matchers.
+
+A self-check looks only at what is public: that a paragraph id exists, that a quote is in the
+article word for word, that a label is one the question allows, that saved annotations fit the
+codebook. It never loads an answer key, so it cannot give a graded answer away.
+"""
+
+from __future__ import annotations
+
+import difflib
+import html
+import math
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from medialit import match
+from medialit.annotations import labels
+from medialit.corpus import Corpus, QuoteNotFound, default, default_sources
+from medialit.corpus.locate import locate
+from medialit.widgets.annotate import check_saved
+from medialit.widgets.session import answers_file
+from medialit.widgets.store import AnswersFile
+
+KINDS = ("paragraph_id", "quote", "label", "set", "number", "annotation", "reflection")
+FORMS_ENV = "MEDIALIT_SELF_CHECKS"
+FORMS_FILE = Path("exercises") / "self_checks.yaml"
+
+
+@dataclass(frozen=True)
+class CheckForm:
+    """What a question's answer must look like (public: no key, no hidden checks)."""
+
+    question_id: str
+    kind: str
+    article_id: str | None = None
+    label_set: str | None = None  # for "label": a codebook label-set id, e.g. "techniques"
+    layer: str | None = None  # for "annotation": the layer the annotations belong to
+    min_words: int = 0  # for "reflection"
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(
+                f"question {self.question_id!r}: kind {self.kind!r} is not one of "
+                f"{', '.join(KINDS)}."
+            )
+        if self.kind == "label" and self.label_set is None:
+            raise ValueError(
+                f"question {self.question_id!r}: a label question needs label_set "
+                f"(one of {', '.join(labels.LABEL_SETS)})."
+            )
+        if self.label_set is not None:
+            labels.label_set(self.label_set)
+        if self.kind == "annotation" and (self.layer is None or self.article_id is None):
+            raise ValueError(
+                f"question {self.question_id!r}: an annotation question needs article_id and layer."
+            )
+
+
+@dataclass
+class CheckResult:
+    """The outcome of a self-check: ``ok`` when the form is right, and what to look at."""
+
+    question_id: str
+    ok: bool
+    messages: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        head = (
+            "✔ Form check passed" if self.ok else "✖ Not yet: check the form"
+        ) + f" ({self.question_id})"
+        return "\n".join(
+            [
+                head,
+                *(f"- {message}" for message in self.messages),
+                "This checks the form of your answer only; it is graded later.",
+            ]
+        )
+
+    def _repr_html_(self) -> str:
+        head = "✔ Form check passed" if self.ok else "✖ Not yet: check the form"
+        items = "".join(f"<li>{html.escape(message)}</li>" for message in self.messages)
+        return (
+            f'<div class="ml-self-check" role="status"><strong>{head}</strong> '
+            f"({html.escape(self.question_id)})<ul>{items}</ul>"
+            "<small>This checks the form of your answer only; it is graded later.</small>"
+            "</div>"
+        )
+
+
+def forms_path() -> Path:
+    """The public file of check forms: ``$MEDIALIT_SELF_CHECKS`` or exercises/self_checks.yaml."""
+    override = os.environ.get(FORMS_ENV)
+    return Path(override) if override else default_sources().parent / FORMS_FILE
+
+
+def load_forms(path: str | os.PathLike[str] | None = None) -> dict[str, CheckForm]:
+    """Read the check forms: ``{question_id: {kind: ..., article_id: ..., ...}}`` under
+    ``questions:``; a bad entry raises ValueError naming the file and the question."""
+    path = Path(path) if path is not None else forms_path()
+    if not path.exists():
+        return {}
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    questions = raw.get("questions") if isinstance(raw, dict) else None
+    if not isinstance(questions, dict):
+        raise ValueError(
+            f"{path}: has no 'questions:' mapping. Fix: write 'questions:' and under "
+            "it one 'question-id: {kind: ...}' per question."
+        )
+    forms = {}
+    for question_id, spec in questions.items():
+        try:
+            forms[str(question_id)] = CheckForm(str(question_id), **(spec or {}))
+        except (TypeError, ValueError, labels.UnknownLabel) as error:
+            raise ValueError(f"{path}: question {question_id!r}: {error}") from None
+    return forms
+
+
+# --------------------------------------------------------------------------- the checks
+
+
+def _type_name(value: Any) -> str:
+    return {
+        str: "text",
+        list: "a list",
+        tuple: "a tuple",
+        dict: "a dictionary",
+        bool: "True/False",
+        type(None): "None",
+    }.get(type(value), type(value).__name__)
+
+
+def check_paragraph_id(corpus: Corpus, answer: Any, article_id: str | None) -> tuple[bool, str]:
+    """Is ``answer`` the id of a paragraph (of ``article_id`` when given)?"""
+    if not isinstance(answer, str):
+        return (
+            False,
+            f"A paragraph id is text like 'russia-china-resist:p07', not {_type_name(answer)}.",
+        )
+    try:
+        paragraph = corpus.paragraph(answer.strip())
+    except KeyError as error:
+        return False, str(error.args[0])
+    if article_id and paragraph.article_id != article_id:
+        return False, (
+            f"{paragraph.paragraph_id} is in {paragraph.article_id}; this question is "
+            f"about {article_id}."
+        )
+    return True, f"{paragraph.paragraph_id} is a paragraph of {paragraph.article_id}."
+
+
+def check_quote(corpus: Corpus, quote: Any, article_id: str | None) -> tuple[bool, str]:
+    """Is ``quote`` in the article (or the corpus) word for word?"""
+    if not isinstance(quote, str) or not quote.strip():
+        return False, f"A quote is the words of the article as text, not {_type_name(quote)}."
+    articles = [corpus.article(article_id)] if article_id else list(corpus)
+    for article in articles:
+        found = match.find_quote(quote, article.body)
+        if found is not None:
+            paragraph = next(p for p in article.paragraphs if p.start <= found[0] <= p.end)
+            return True, f"“{_short(quote)}” is in {paragraph.paragraph_id}, word for word."
+    try:
+        locate(corpus, quote, article_id)
+    except QuoteNotFound as error:
+        hint = ""
+        if error.nearest:
+            hint = f" The closest passage is {error.nearest[0]}: “{_short(error.nearest[1])}”."
+        return False, (
+            f"“{_short(quote)}” is not in the article word for word.{hint} Copy the "
+            "words exactly (curly or straight quotation marks do not matter)."
+        )
+    return False, f"“{_short(quote)}” is not in the article word for word."
+
+
+def _short(text: str, limit: int = 90) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def check_label(answer: Any, set_id: str) -> tuple[bool, str]:
+    """Is ``answer`` one of the labels of the set (by id or name, folded like the grader)?"""
+    label_set = labels.label_set(set_id)
+    if not isinstance(answer, str):
+        return False, f"A label is text, not {_type_name(answer)}."
+    folded = match.normalize_label(answer)
+    for label in label_set:
+        if folded in (match.normalize_label(label.id), match.normalize_label(label.name)):
+            return True, f"“{answer}” is one of the {label_set.name.lower()} ({label.id})."
+    names = [label.id for label in label_set] + [label.name for label in label_set]
+    close = difflib.get_close_matches(answer, names, n=1, cutoff=0.6)
+    hint = f" Did you mean “{close[0]}”?" if close else ""
+    return False, (
+        f"“{answer}” is not one of the {label_set.name.lower()}.{hint} Allowed: "
+        + ", ".join(label.id for label in label_set)
+        + "."
+    )
+
+
+def _check_set(answer: Any) -> list[tuple[bool, str]]:
+    if not isinstance(answer, list | tuple | set) or not all(isinstance(v, str) for v in answer):
+        return [(False, f"The answer should be a list of names (text), not {_type_name(answer)}.")]
+    if not answer:
+        return [(False, "The list is empty.")]
+    folded = [match.normalize_name(value) for value in answer]
+    if any(not value for value in folded):
+        return [(False, "One of the names is empty.")]
+    twice = sorted({v for v in answer if folded.count(match.normalize_name(v)) > 1})
+    if twice:
+        return [(False, f"These are the same name written twice: {', '.join(twice)}.")]
+    return [(True, f"A list of {len(answer)} different name(s).")]
+
+
+def _check_number(answer: Any) -> list[tuple[bool, str]]:
+    if isinstance(answer, bool) or not isinstance(answer, int | float) or not math.isfinite(answer):
+        return [
+            (False, f"The answer should be a number like 53 or 0.53, not {_type_name(answer)}.")
+        ]
+    return [(True, f"{answer} is a number.")]
+
+
+def _check_reflection(answer: Any, min_words: int) -> list[tuple[bool, str]]:
+    if not isinstance(answer, str) or not answer.strip():
+        return [(False, "Write your answer as text between the quotation marks.")]
+    words = len(answer.split())
+    if words < min_words:
+        return [(False, f"{words} words: the question asks for at least {min_words}.")]
+    return [(True, f"{words} words.")]
+
+
+def _check_annotations(corpus: Corpus, answer: Any, form: CheckForm) -> list[tuple[bool, str]]:
+    if isinstance(answer, list):
+        records, where = answer, "the list"
+    else:
+        store = (
+            answer
+            if isinstance(answer, AnswersFile)
+            else answers_file(answers=answer)
+            if answer is not None
+            else answers_file()
+        )
+        records, where = store.annotations(), store.path.name
+    prefix = f"{form.article_id}:"
+    mine = [
+        r
+        for r in records
+        if isinstance(r, Mapping)
+        and r.get("layer") == form.layer
+        and str(r.get("paragraph_id", "")).startswith(prefix)
+    ]
+    if not mine:
+        return [
+            (
+                False,
+                f"No {form.layer} annotations of {form.article_id} in {where} yet: use "
+                "annotate() to add some.",
+            )
+        ]
+    results = []
+    for record in mine:
+        problem = check_saved(corpus, dict(record))
+        if problem:
+            results.append((False, f"{record.get('annotation_id', '?')}: {problem}."))
+    results.append(
+        (True, f"{len(mine)} {form.layer} annotation(s) of {form.article_id} saved in {where}.")
+    )
+    return results
+
+
+def check(form: CheckForm, answer: Any, corpus: Corpus | None = None) -> CheckResult:
+    """Check ``answer`` against ``form``: a plain function, used by :func:`self_check`.
+
+    >>> from medialit import corpus
+    >>> form = CheckForm("demo", "quote", article_id="russia-china-resist")
+    >>> check(form, '"walk and chew gum"').ok
+    True
+    >>> print(check(CheckForm("demo", "label", label_set="techniques"), "loaded langauge"))
+    ✖ Not yet: check the form (demo)
+    - “loaded langauge” is not one of the persuasion techniques. Did you mean “loaded_language”? ...
+    """
+    corpus = corpus or default()
+    if form.kind == "paragraph_id":
+        values = answer if isinstance(answer, list | tuple) else [answer]
+        results = [check_paragraph_id(corpus, value, form.article_id) for value in values]
+    elif form.kind == "quote":
+        values = answer if isinstance(answer, list | tuple) and answer else [answer]
+        results = [check_quote(corpus, value, form.article_id) for value in values]
+    elif form.kind == "label":
+        results = [check_label(answer, form.label_set or "")]
+    elif form.kind == "set":
+        results = _check_set(answer)
+    elif form.kind == "number":
+        results = _check_number(answer)
+    elif form.kind == "reflection":
+        results = _check_reflection(answer, form.min_words)
+    else:
+        results = _check_annotations(corpus, answer, form)
+    return CheckResult(
+        form.question_id, all(ok for ok, _ in results), [message for _, message in results]
+    )
+
+
+def self_check(
+    question_id: str,
+    answer: Any = None,
+    *,
+    forms: Mapping[str, CheckForm] | str | os.PathLike[str] | None = None,
+    corpus: Corpus | None = None,
+    **form: Any,
+) -> CheckResult:
+    """Check the form of an answer now. The question's form comes from the public check forms
+    (exercises/self_checks.yaml), or is given here: ``self_check("q1", x, kind="quote",
+    article_id="biden-putin-meeting")``. It never says whether the answer is right."""
+    if form:
+        chosen = CheckForm(question_id, **form)
+    else:
+        known = forms if isinstance(forms, Mapping) else load_forms(forms)
+        if question_id not in known:
+            where = forms if forms is not None and not isinstance(forms, Mapping) else forms_path()
+            raise KeyError(
+                f"No self-check is defined for {question_id!r} in {where}. Questions: "
+                f"{', '.join(known) or 'none'}."
+            )
+        chosen = known[question_id]
+    return check(chosen, answer, corpus)
