@@ -121,3 +121,28 @@ def test_topic_facts_notebook_05_states():
         "notebook 05 says only one article discusses India and the Quad"
     )
     assert "putin-changed-stance:p02" in topics["india-quad"].paragraph_ids
+
+
+def test_the_compare_cell_of_notebook_05_builds_its_widget():
+    """The live widget cell is skipped when the book runs the notebook; build it here instead."""
+    import ast
+
+    import jupytext
+
+    from medialit.widgets import compare
+
+    notebook = jupytext.read(NOTEBOOKS / "05-same-story-different-frames.md")
+    calls = [
+        node
+        for cell in notebook.cells
+        if cell.cell_type == "code" and "skip-execution" in cell.metadata.get("tags", [])
+        for node in ast.walk(ast.parse(cell.source))
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "compare"
+    ]
+    assert len(calls) == 1, "notebook 05 has one skipped cell that calls compare()"
+    arguments = {keyword.arg: ast.literal_eval(keyword.value) for keyword in calls[0].keywords}
+    widget = compare(**arguments)
+    heading = widget.view.value.split('class="ml-cmp-heading">', 1)[1].split("</h3>", 1)[0]
+    assert "killer" in heading, f"the widget opens on the killer-remark topic, not {heading!r}"
+    assert 'data-article-id="russia-china-resist"' in widget.view.value
+    assert "ml-o-key" not in widget.view.value, "the cell shows no answer key (source='mine')"
