@@ -166,6 +166,28 @@ def _load_keys(corpus: Corpus) -> dict[str, Any]:
     return cached[2]
 
 
+def entry_highlight(entry: Any) -> Highlight:
+    """One placed key entry (a medialit.annotations Annotation) as a highlight.
+
+    >>> from medialit.annotations.key import load_key
+    >>> entry = load_key("putin-changed-stance").entry("source-p04-modi")
+    >>> entry_highlight(entry).badge
+    'SOURCE: OFFICIAL·DIRECT'
+    """
+    badge, title = badge_for(entry.layer, _entry_labels(entry), "key")
+    return Highlight(
+        entry.article_id,
+        entry.paragraph_id,
+        entry.start,
+        entry.end,
+        entry.layer,
+        badge,
+        title,
+        "key",
+        entry.span is None,
+    )
+
+
 def key_highlights(corpus: Corpus, article_ids: Iterable[str] | None = None) -> list[Highlight]:
     """The key's annotations of these articles as highlights (all articles when None)."""
     wanted = set(article_ids) if article_ids is not None else None
@@ -173,21 +195,7 @@ def key_highlights(corpus: Corpus, article_ids: Iterable[str] | None = None) -> 
     for article_id, key in _load_keys(corpus).items():
         if wanted is not None and article_id not in wanted:
             continue
-        for entry in key.annotations:
-            badge, title = badge_for(entry.layer, _entry_labels(entry), "key")
-            found.append(
-                Highlight(
-                    article_id,
-                    entry.paragraph_id,
-                    entry.start,
-                    entry.end,
-                    entry.layer,
-                    badge,
-                    title,
-                    "key",
-                    entry.span is None,
-                )
-            )
+        found.extend(entry_highlight(entry) for entry in key.annotations)
     return found
 
 

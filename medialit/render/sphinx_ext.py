@@ -23,6 +23,7 @@ from medialit.render.objectives import (
     objectives_page,
 )
 from medialit.render.compare_html import write_compare_view
+from medialit.render.reader import write_reader_pages
 
 ARTICLE_PAGES = Path("book") / "articles"
 STATIC = Path(__file__).parent / "static"
@@ -79,6 +80,7 @@ def _on_config_inited(app: Sphinx, config: Config) -> None:
     write_compare_view(srcdir)
     if edition == "instructor":
         write_objectives_page(srcdir)
+        write_reader_pages(srcdir)  # key text: only ever under an instructor-only folder
     config.external_toc_path = edition_toc_path(srcdir, edition, config.external_toc_path)
     if edition == "student":
         # Belt and braces: the pages are not in the student toc, and Sphinx never reads them.
