@@ -63,12 +63,14 @@ def _quoted(text: str) -> str:
 
 def _label_rows(annotation: Annotation) -> list[str]:
     rows = []
-    for field, set_id in LABEL_FIELDS.items():
+    for field in LABEL_FIELDS:
         value = getattr(annotation, field)
         given = value if isinstance(value, list) else [] if value is None else [value]
         if given:
             names = "; ".join(html.escape(labels.get_label(label_id).name) for label_id in given)
-            rows.append(_row(labels.label_set(set_id).name, names))
+            if field == "technique" and annotation.category:
+                names += f" (category: {html.escape(labels.get_label(annotation.category).name)})"
+            rows.append(_row(field.replace("_", " ").capitalize(), names))
     return rows
 
 
@@ -79,7 +81,7 @@ def _verification_rows(annotation: Annotation) -> list[str]:
     verdict = labels.get_label(verification.verdict)
     text = f"{html.escape(verdict.name)} ({html.escape(verdict.tag)})"
     if verification.event_date:
-        text += f", settled by events of {verification.event_date.isoformat()}"
+        text += f", events of {verification.event_date.isoformat()}"
     if verification.checked:
         text += f", checked {verification.checked.isoformat()}"
     rows = [_row("Verdict", text)]
@@ -91,18 +93,19 @@ def _verification_rows(annotation: Annotation) -> list[str]:
     return rows
 
 
-def note_html(annotation: Annotation, highlight: Highlight) -> str:
+def note_html(annotation: Annotation) -> str:
     """The note of one key entry: every label, the rationale, the source and cue, the verdict.
 
     Phrasing content only (spans), since it sits inside the paragraph it annotates.
 
     >>> from medialit.annotations.key import load_key
     >>> entry = load_key("putin-changed-stance").entry("source-p04-modi")
-    >>> out = note_html(entry, reader_highlight(entry))
+    >>> out = note_html(entry)
     >>> "<strong>Why:</strong>" in out, "<strong>Cue:</strong> “said”" in out
     (True, True)
     """
-    rows = [f'<span class="ml-tip-title">{html.escape(highlight.title)}</span>']
+    title = f"{layers.layer_name(annotation.layer)}: key entry {annotation.id}"
+    rows = [f'<span class="ml-tip-title">{html.escape(title)}</span>']
     if annotation.span is None:
         rows.append(_row("Span", "the whole paragraph"))
     rows += _label_rows(annotation)
@@ -127,7 +130,7 @@ def reader_notes(annotations: Iterable[Annotation]) -> dict[Highlight, Note]:
     notes: dict[Highlight, Note] = {}
     for annotation in annotations:
         highlight = reader_highlight(annotation)
-        body = note_html(annotation, highlight)
+        body = note_html(annotation)
         if highlight in notes:
             first_id, first_body = notes[highlight]
             notes[highlight] = (first_id, f'{first_body}<span class="ml-tip-sep"></span>{body}')
