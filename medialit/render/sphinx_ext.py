@@ -1,4 +1,4 @@
-"""Sphinx extension: article pages, comparison view, the two editions, offline assets, launch links."""
+"""Sphinx extension: article pages, comparison view, editions, offline assets, launch links."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from sphinx.config import Config
 from medialit.corpus import Corpus
 from medialit.fileio import atomic_write_text
 from medialit.render.article_page import GENERATED_MARK, article_page, index_page
+from medialit.render.compare_html import write_compare_view
 from medialit.render.editions import (
     INSTRUCTOR_FOLDERS,
     edition_from_environment,
@@ -23,7 +24,7 @@ from medialit.render.objectives import (
     load_objectives,
     objectives_page,
 )
-from medialit.render.compare_html import write_compare_view
+from medialit.render.reader import write_reader_pages
 
 ARTICLE_PAGES = Path("book") / "articles"
 STATIC = Path(__file__).parent / "static"
@@ -80,6 +81,7 @@ def _on_config_inited(app: Sphinx, config: Config) -> None:
     write_compare_view(srcdir)
     if edition == "instructor":
         write_objectives_page(srcdir)
+        write_reader_pages(srcdir)  # key text: only ever under an instructor-only folder
     config.external_toc_path = edition_toc_path(srcdir, edition, config.external_toc_path)
     if edition == "student":
         # Belt and braces: the pages are not in the student toc, and Sphinx never reads them.
