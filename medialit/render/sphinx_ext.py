@@ -18,6 +18,7 @@ from medialit.render.editions import (
     edition_from_environment,
     edition_toc_path,
 )
+from medialit.render.exercise_pages import write_exercise_pages
 from medialit.render.objectives import (
     OBJECTIVES_FILE,
     exercise_items,
@@ -79,6 +80,7 @@ def _on_config_inited(app: Sphinx, config: Config) -> None:
     config.medialit_edition = edition
     write_article_pages(srcdir)
     write_compare_view(srcdir)
+    write_exercise_pages(srcdir)  # the solutions go under book/instructor/: instructor-only
     if edition == "instructor":
         write_objectives_page(srcdir)
         write_reader_pages(srcdir)  # key text: only ever under an instructor-only folder
