@@ -7,12 +7,26 @@ import pytest
 pytestmark = pytest.mark.browser
 
 
-@pytest.mark.parametrize("edition", ["student", "instructor"])
-def test_every_page_loads_offline_without_errors_and_passes_axe(edition, sites, audit_site):
-    site = sites[edition]
+def test_every_student_page_loads_offline_without_errors_and_passes_axe(sites, audit_site):
+    site = sites["student"]
     pages = site.pages()
     assert len(pages) >= 8, pages
     problems = audit_site(site, pages)
+    assert problems == [], "\n".join(problems)
+
+
+def test_every_instructor_page_loads_offline_without_errors(sites, audit_site):
+    """Every page loads cleanly; axe runs on the instructor-only pages and on one shared page.
+
+    A page the two editions share is the same HTML in both but for the instructor banner and
+    the sidebar's extra entries, which the shared page checked here covers; axe on every shared
+    page again would double the run time and find nothing new.
+    """
+    site = sites["instructor"]
+    pages = site.pages()
+    only_instructor = {page for page in pages if page.startswith("book/instructor/")}
+    assert only_instructor and "book/intro.html" in pages
+    problems = audit_site(site, pages, axe_paths=only_instructor | {"book/intro.html"})
     assert problems == [], "\n".join(problems)
 
 
