@@ -103,8 +103,10 @@ def serve():
         server.server_close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """Chromium through Playwright's sync API, one per test module: only one sync Playwright
+    can run in a thread at a time, and other test folders start their own."""
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing. Fix: run `make browser` (installs Debian's chromium).")
     from playwright.sync_api import sync_playwright
