@@ -80,6 +80,14 @@ def test_reader_toggles_layers_and_opens_notes_by_keyboard_offline_and_axe_clean
     next_id = _focused_note(page)
     assert next_id and next_id != note_id and page.locator(f"#{next_id}").is_visible()
     assert note.is_hidden()
+    # Enter keeps a note open after focus moves on; Escape closes it.
+    page.keyboard.press("Enter")
+    page.keyboard.press("Shift+Tab")
+    assert _focused_note(page) == note_id and note.is_visible()
+    assert page.locator(f"#{next_id}").is_visible()
+    page.keyboard.press("Escape")
+    assert page.locator(f"#{next_id}").is_hidden() and note.is_hidden()
+    page.keyboard.press("Tab")
 
     # Pointer over marked text opens the note of its highlight (the innermost one, if nested).
     page.evaluate("() => document.activeElement.blur()")
