@@ -16,6 +16,7 @@ __all__ = [
     "Score",
     "SetScore",
     "Span",
+    "canonical_names",
     "find_quote",
     "match_label",
     "match_number",
@@ -198,6 +199,21 @@ def _alias_table(aliases: Mapping[str, Iterable[str]] | None) -> dict[str, str]:
     return table
 
 
+def canonical_names(
+    names: Iterable[str], aliases: Mapping[str, Iterable[str]] | None = None
+) -> list[str]:
+    """The names as :func:`set_f1` compares them: folded, aliases mapped to their canonical
+    name, blanks dropped, each once, sorted.
+
+    >>> canonical_names(["Lavrov", "the Kremlin", "Sergei Lavrov", " "],
+    ...                 {"Sergey Lavrov": ["Lavrov", "Sergei Lavrov"]})
+    ['kremlin', 'sergey lavrov']
+    """
+    table = _alias_table(aliases)
+    folded = (normalize_name(name) for name in names)
+    return sorted({table.get(name, name) for name in folded} - {""})
+
+
 def set_f1(
     predicted: Iterable[str],
     gold: Iterable[str],
@@ -216,14 +232,8 @@ def set_f1(
     >>> set_f1([], [])
     SetScore(precision=1.0, recall=1.0, f1=1.0, found=0, missed=0, extra=0)
     """
-    table = _alias_table(aliases)
-
-    def canon(name: str) -> str:
-        folded = normalize_name(name)
-        return table.get(folded, folded)
-
-    pred = {canon(p) for p in predicted} - {""}
-    gold_set = {canon(g) for g in gold} - {""}
+    pred = set(canonical_names(predicted, aliases))
+    gold_set = set(canonical_names(gold, aliases))
     if not pred and not gold_set:
         return SetScore(1.0, 1.0, 1.0, 0, 0, 0)
     found = len(pred & gold_set)

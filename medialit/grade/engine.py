@@ -21,7 +21,7 @@ from medialit.grade import answers, scoring
 from medialit.grade.bundle import Bundle, ExerciseSet, load_bundle
 from medialit.grade.sandbox import Limits, run_function
 
-ENGINE_VERSION = "1"
+ENGINE_VERSION = "2"  # bump when results change shape or meaning: caches are redone
 CACHE = "cache"
 
 
