@@ -252,6 +252,20 @@ def set_f1(
 # --------------------------------------------------------------------------- labels
 
 
+_CATEGORY_CACHE: dict[int, tuple[Mapping[str, str], dict[str, str]]] = {}
+
+
+def _folded_categories(categories: Mapping[str, str]) -> dict[str, str]:
+    """``categories`` with folded labels, remembered per mapping (a grader reuses one per item)."""
+    cached = _CATEGORY_CACHE.get(id(categories))
+    if cached is None or cached[0] is not categories:
+        folded = {normalize_label(label): category for label, category in categories.items()}
+        cached = _CATEGORY_CACHE[id(categories)] = (categories, folded)
+        if len(_CATEGORY_CACHE) > 256:
+            _CATEGORY_CACHE.pop(next(iter(_CATEGORY_CACHE)))
+    return cached[1]
+
+
 def match_label(
     answer: str,
     key: str,
@@ -284,7 +298,7 @@ def match_label(
     if any(given == normalize_label(alt) for alt in alternatives):
         return LabelMatch(1.0, "alternative")
     if categories:
-        folded = {normalize_label(label): category for label, category in categories.items()}
+        folded = _folded_categories(categories)
         if given not in folded:
             return LabelMatch(0.0, "unknown")
         if folded[given] == folded.get(normalize_label(key)):
@@ -326,6 +340,7 @@ def _folded_text(text: str) -> tuple[str, tuple[int, ...]]:
     return folded, tuple(origin)
 
 
+@lru_cache(maxsize=4096)
 def find_quote(quote: str, text: str) -> tuple[int, int] | None:
     """Where ``quote`` occurs verbatim in ``text``, treating curly and straight quotes, dashes
     and runs of whitespace as equal (the corpus's folding); None when it does not occur.

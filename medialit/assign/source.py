@@ -195,10 +195,7 @@ def self_check_code(spec: dict[str, Any], variable: str | None) -> str | None:
     if kind != "annotation":
         arguments.append(variable or "None")
     arguments += [f"{name}={value!r}".replace("'", '"') for name, value in form.items()]
-    return (
-        "from medialit.widgets.self_check import self_check\n"
-        f"self_check({', '.join(arguments)})"
-    )
+    return f"from medialit.widgets.self_check import self_check\nself_check({', '.join(arguments)})"
 
 
 def student_notebook(source: SourceNotebook, hints: dict[str, str]) -> Any:
@@ -222,9 +219,7 @@ def student_notebook(source: SourceNotebook, hints: dict[str, str]) -> Any:
             )
             check = self_check_code(dict(spec), variable) if spec else None
             if check:
-                cells.append(
-                    nbformat.v4.new_code_cell(check, metadata={"tags": [SELF_CHECK_TAG]})
-                )
+                cells.append(nbformat.v4.new_code_cell(check, metadata={"tags": [SELF_CHECK_TAG]}))
         elif cell.cell_type == "markdown":
             text = student_markdown(cell.source)
             if text:
