@@ -96,8 +96,9 @@ def make_notebook(release: str, answers: dict[str, object], code: str) -> str:
     for cell in notebook.cells:
         if cell.cell_type == "code":
             for name, value in answers.items():
+                line = f"{name} = {value!r}"
                 cell.source = re.sub(
-                    rf"^{name} = None.*$", f"{name} = {value!r}", cell.source, flags=re.M
+                    rf"^{name} = None.*$", lambda _, line=line: line, cell.source, flags=re.M
                 )
     if code:
         notebook.cells.append(nbformat.v4.new_code_cell(code))

@@ -71,8 +71,9 @@ def release_with(out: Path, set_id: str, answers: dict[str, object], code: str =
         if cell.cell_type != "code":
             continue
         for name, value in answers.items():
+            line = f"{name} = {value!r}"  # a function: no escapes read into the line
             cell.source = re.sub(
-                rf"^{name} = None.*$", f"{name} = {value!r}", cell.source, flags=re.M
+                rf"^{name} = None.*$", lambda _, line=line: line, cell.source, flags=re.M
             )
     if code:
         notebook.cells.append(nbformat.v4.new_code_cell(code))
