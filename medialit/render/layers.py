@@ -150,44 +150,55 @@ def _entry_labels(entry: Any) -> list[str]:
     return found
 
 
-_key_cache: dict[int, tuple[Corpus, tuple, dict[str, Any]]] = {}
+_key_cache: dict[tuple[int, str], tuple[Corpus, tuple, Any]] = {}
 
 
-def _load_keys(corpus: Corpus) -> dict[str, Any]:
-    """Every placed key of the corpus, by article id, loaded once until a key file changes."""
+def _load_key(corpus: Corpus, article_id: str) -> Any:
+    """One article's placed key (None when it has no key file), loaded once until it changes."""
     from medialit.annotations import key as key_module
 
-    paths = key_module.key_paths(corpus)
-    signature = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in paths)
-    cached = _key_cache.get(id(corpus))
+    path = key_module.key_dir(corpus) / f"{article_id}{key_module.KEY_SUFFIX}"
+    signature = (path.stat().st_mtime_ns, path.stat().st_size) if path.exists() else ()
+    cached = _key_cache.get((id(corpus), article_id))
     if cached is None or cached[0] is not corpus or cached[1] != signature:
-        cached = (corpus, signature, key_module.load_keys(corpus) if paths else {})
-        _key_cache[id(corpus)] = cached
+        loaded = key_module.load_key(path, corpus) if signature else None
+        cached = (corpus, signature, loaded)
+        _key_cache[(id(corpus), article_id)] = cached
     return cached[2]
 
 
+def entry_highlight(entry: Any) -> Highlight:
+    """One placed key entry (a medialit.annotations Annotation) as a highlight.
+
+    >>> from medialit.annotations.key import load_key
+    >>> entry = load_key("putin-changed-stance").entry("source-p04-modi")
+    >>> entry_highlight(entry).badge
+    'SOURCE: OFFICIAL·DIRECT'
+    """
+    badge, title = badge_for(entry.layer, _entry_labels(entry), "key")
+    return Highlight(
+        entry.article_id,
+        entry.paragraph_id,
+        entry.start,
+        entry.end,
+        entry.layer,
+        badge,
+        title,
+        "key",
+        entry.span is None,
+    )
+
+
 def key_highlights(corpus: Corpus, article_ids: Iterable[str] | None = None) -> list[Highlight]:
-    """The key's annotations of these articles as highlights (all articles when None)."""
-    wanted = set(article_ids) if article_ids is not None else None
+    """The key's annotations of these articles as highlights (all articles when None); only
+    the keys asked for are loaded. A key file with mistakes raises KeyFileError (a ValueError)
+    that lists them."""
     found: list[Highlight] = []
-    for article_id, key in _load_keys(corpus).items():
-        if wanted is not None and article_id not in wanted:
+    for article_id in corpus.ids() if article_ids is None else dict.fromkeys(article_ids):
+        key = _load_key(corpus, article_id)
+        if key is None:
             continue
-        for entry in key.annotations:
-            badge, title = badge_for(entry.layer, _entry_labels(entry), "key")
-            found.append(
-                Highlight(
-                    article_id,
-                    entry.paragraph_id,
-                    entry.start,
-                    entry.end,
-                    entry.layer,
-                    badge,
-                    title,
-                    "key",
-                    entry.span is None,
-                )
-            )
+        found.extend(entry_highlight(entry) for entry in key.annotations)
     return found
 
 

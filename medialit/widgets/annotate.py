@@ -198,17 +198,20 @@ class AnnotateWidget(widgets.VBox):
             button_style="primary",
             icon="plus",
             tooltip="Save this annotation",
+            layout=widgets.Layout(width="auto"),
         )
         self.save_button = widgets.Button(
             description="Save changes to selected",
             icon="save",
             tooltip="Replace the selected annotation with this one",
+            layout=widgets.Layout(width="auto"),
         )
         self.delete_button = widgets.Button(
             description="Delete selected",
             icon="trash",
             button_style="danger",
             tooltip="Delete the selected annotation",
+            layout=widgets.Layout(width="auto"),
         )
         self.saved = widgets.Select(
             description="My annotations", rows=6, style=style, layout=widgets.Layout(width="95%")

@@ -42,8 +42,12 @@ def highlights_for(
     found: list[Highlight] = []
     notes = []
     if source in ("key", "both"):
-        key = layers.key_highlights(corpus, wanted)
-        if not key:
+        try:
+            key = layers.key_highlights(corpus, view.article_ids)
+        except ValueError as error:  # a key file with mistakes: say so, show the rest
+            key = []
+            notes.append(f"The answer key could not be read: {error}")
+        if not key and not notes:
             notes.append(
                 "The answer key has no annotations of these articles in this copy of the course."
             )

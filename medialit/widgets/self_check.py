@@ -29,6 +29,7 @@ from medialit.widgets.store import AnswersFile
 KINDS = ("paragraph_id", "quote", "label", "set", "number", "annotation", "reflection")
 FORMS_ENV = "MEDIALIT_SELF_CHECKS"
 FORMS_FILE = Path("exercises") / "self_checks.yaml"
+QUOTE_MARKS = "\"“”‘’' "
 
 
 @dataclass(frozen=True)
@@ -162,7 +163,8 @@ def check_quote(corpus: Corpus, quote: Any, article_id: str | None) -> tuple[boo
         found = match.find_quote(quote, article.body)
         if found is not None:
             paragraph = next(p for p in article.paragraphs if p.start <= found[0] <= p.end)
-            return True, f"“{_short(quote)}” is in {paragraph.paragraph_id}, word for word."
+            words = _short(quote.strip(QUOTE_MARKS))
+            return True, f"“{words}” is in {paragraph.paragraph_id}, word for word."
     try:
         locate(corpus, quote, article_id)
     except QuoteNotFound as error:

@@ -1,0 +1,125 @@
+"""self_check(): form and public checks only, with the grader's matchers; never the answer."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+from pathlib import Path
+
+import pytest
+
+from medialit.widgets import self_check
+from medialit.widgets.self_check import CheckForm, check, load_forms
+
+MODULE = Path(importlib.import_module("medialit.widgets.self_check").__file__)
+
+
+def test_a_verbatim_quote_passes_and_says_where_it_is():
+    result = self_check("q", "“walk and chew gum”", kind="quote", article_id="russia-china-resist")
+    assert result.ok and "russia-china-resist:p11" in result.messages[0]
+
+
+def test_a_misquote_fails_with_the_nearest_passage():
+    result = self_check(
+        "q", "walk and chew bubble gum", kind="quote", article_id="russia-china-resist"
+    )
+    assert not result.ok and "closest passage is russia-china-resist:p" in result.messages[0]
+
+
+def test_paragraph_ids():
+    assert self_check("q", "biden-putin-meeting:p13", kind="paragraph_id").ok
+    bad = self_check("q", "biden-putin-meeting:p31", kind="paragraph_id")
+    assert not bad.ok and "1 to 28" in bad.messages[0]
+    other = self_check(
+        "q", "russia-china-resist:p01", kind="paragraph_id", article_id="biden-putin-meeting"
+    )
+    assert not other.ok and "this question is about biden-putin-meeting" in other.messages[0]
+
+
+def test_labels_are_folded_like_the_grader_does():
+    assert self_check("q", "Loaded Language", kind="label", label_set="techniques").ok
+    assert self_check("q", "loaded_language", kind="label", label_set="techniques").ok
+    wrong = self_check("q", "smear", kind="label", label_set="techniques")
+    assert not wrong.ok and "Allowed:" in wrong.messages[0]
+
+
+def test_an_allowed_label_gets_the_same_feedback_whether_right_or_wrong():
+    """The pilot key labels this span loaded_language; doubt is allowed but not the key's."""
+    right = self_check("q", "loaded_language", kind="label", label_set="techniques")
+    other = self_check("q", "doubt", kind="label", label_set="techniques")
+    assert right.ok == other.ok
+    normalise = lambda text, label: text.replace(label, "LABEL")  # noqa: E731
+    assert normalise(str(right), "loaded_language") == normalise(str(other), "doubt")
+
+
+def test_the_module_never_reads_a_key():
+    tree = ast.parse(MODULE.read_text(encoding="utf-8"))
+    imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)} | {
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
+        for alias in node.names
+    }
+    assert not any("key" in name or "grade" in name or "assign" in name for name in imported)
+
+
+def test_sets_numbers_reflections():
+    assert self_check("q", ["Lavrov", "Peskov"], kind="set").ok
+    twice = self_check("q", ["Lavrov", "lavrov "], kind="set")
+    assert not twice.ok and "same name" in twice.messages[0]
+    assert self_check("q", 0.53, kind="number").ok
+    assert not self_check("q", True, kind="number").ok
+    assert not self_check("q", "too short", kind="reflection", min_words=20).ok
+
+
+def test_saved_annotations_are_checked_against_the_codebook(corpus, store):
+    body = corpus.article("russia-china-resist").body
+    store.add(
+        {
+            "paragraph_id": "russia-china-resist:p01",
+            "start": 115,
+            "end": 125,
+            "text": body[115:125],
+            "layer": "persuasion",
+            "label": "loaded_language",
+        }
+    )
+    form = CheckForm("q", "annotation", article_id="russia-china-resist", layer="persuasion")
+    assert check(form, store).ok
+    store.add(
+        {
+            "paragraph_id": "russia-china-resist:p02",
+            "start": 300,
+            "end": 310,
+            "text": "not there",
+            "layer": "persuasion",
+            "label": "loaded_language",
+        }
+    )
+    result = check(form, store)
+    assert not result.ok and "a002: its text is no longer at its place" in result.messages[0]
+    empty = check(
+        CheckForm("q", "annotation", article_id="biden-putin-meeting", layer="claims"), store
+    )
+    assert not empty.ok and "use annotate()" in empty.messages[0]
+
+
+def test_forms_file(tmp_path):
+    path = tmp_path / "checks.yaml"
+    path.write_text(
+        "questions:\n  q1: {kind: quote, article_id: biden-putin-meeting}\n"
+        "  q2: {kind: label, label_set: source_types}\n",
+        encoding="utf-8",
+    )
+    assert self_check("q1", "virtually nil", forms=path).ok
+    assert not self_check("q2", "expertise", forms=path).ok
+    with pytest.raises(KeyError, match="No self-check is defined for 'q3'"):
+        self_check("q3", "x", forms=path)
+    path.write_text("questions:\n  q1: {kind: label}\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"q1.*needs label_set"):
+        load_forms(path)
+
+
+def test_feedback_renders_as_html_without_colour_alone():
+    html = self_check("q", "nope", kind="label", label_set="voices")._repr_html_()
+    assert "✖ Not yet" in html and 'role="status"' in html
