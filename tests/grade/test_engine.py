@@ -260,7 +260,7 @@ def test_one_bad_submission_touches_only_its_own_rows(case, class_folder, kit, t
     assert not [
         p for p in psutil.process_iter(["cmdline"]) if "4242" in " ".join(p.info["cmdline"] or [])
     ]
-    assert time.monotonic() - started < 30
+    assert time.monotonic() - started < 120  # a hang guard, not a speed target
 
 
 def test_regrading_is_idempotent_and_reuses_every_result(class_folder, tmp_path) -> None:
