@@ -289,6 +289,7 @@ def grade_class(
         initializer=_start_worker,
         initargs=(bundle, out, max_mb),
     )
+    futures: list = []
     try:
         if progress:
             progress(0, len(tasks))
@@ -302,7 +303,7 @@ def grade_class(
             if progress:
                 progress(len(by_task), len(tasks))
     except BaseException:
-        for future in futures if "futures" in locals() else ():
+        for future in futures:
             future.cancel()
         for process in list(getattr(executor, "_processes", {}).values()):
             process.terminate()  # each worker kills its sandbox child on SIGTERM
