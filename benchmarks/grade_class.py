@@ -29,7 +29,7 @@ import nbformat
 import psutil
 
 from medialit.assign.build import assign
-from medialit.assign.source import read_source
+from medialit.assign.source import exercise_sources, read_source
 from medialit.grade.answers import function_source, read_submission
 from medialit.grade.bundle import load_bundle
 from medialit.grade.engine import grade_class
@@ -270,7 +270,7 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="medialit-bench-"))
     try:
         os.chdir(REPO)
-        sources = sorted((REPO / "exercises").glob("*.md"))
+        sources = exercise_sources(REPO / "exercises")
         assign(sources, work / "assign")
         bundle = load_bundle(work / "assign" / "grader")
         references = {}

@@ -40,6 +40,23 @@ class SourceNotebook:
     notebook: Any  # nbformat NotebookNode
 
 
+def exercise_sources(folder: Path) -> list[Path]:
+    """The instructor sources in ``folder``: ``*.md`` except READMEs and hidden files.
+
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> for name in ("claims.md", "README.md", ".draft.md", "_old.md", "notes.txt"):
+    ...     _ = (folder / name).write_text("x")
+    >>> [path.name for path in exercise_sources(folder)]
+    ['claims.md']
+    """
+    return sorted(
+        path
+        for path in Path(folder).glob("*.md")
+        if path.name.lower() != "readme.md" and not path.name.startswith((".", "_"))
+    )
+
+
 def read_source(path: Path) -> SourceNotebook:
     """Read ``exercises/<set>.md`` with jupytext and check its ``medialit`` front matter."""
     import jupytext

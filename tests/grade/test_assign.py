@@ -14,13 +14,13 @@ import pytest
 
 from medialit import corpus
 from medialit.assign.build import assign
-from medialit.assign.source import SourceError, read_source, solution_blocks
+from medialit.assign.source import SourceError, exercise_sources, read_source, solution_blocks
 from medialit.grade.bundle import load_bundle
 from medialit.grade.engine import grade_class
 from medialit.grade.exports import write_outputs
 
 REPO = Path(__file__).parents[2]
-SOURCES = sorted((REPO / "exercises").glob("*.md"))
+SOURCES = exercise_sources(REPO / "exercises")
 
 
 @pytest.fixture(scope="module")
