@@ -29,7 +29,7 @@ import nbformat
 import psutil
 
 from medialit.assign.build import assign
-from medialit.assign.source import read_source
+from medialit.assign.source import exercise_sources, read_source
 from medialit.grade.answers import function_source, read_submission
 from medialit.grade.bundle import load_bundle
 from medialit.grade.engine import grade_class
@@ -96,8 +96,9 @@ def make_notebook(release: str, answers: dict[str, object], code: str) -> str:
     for cell in notebook.cells:
         if cell.cell_type == "code":
             for name, value in answers.items():
+                line = f"{name} = {value!r}"
                 cell.source = re.sub(
-                    rf"^{name} = None.*$", f"{name} = {value!r}", cell.source, flags=re.M
+                    rf"^{name} = None.*$", lambda _, line=line: line, cell.source, flags=re.M
                 )
     if code:
         notebook.cells.append(nbformat.v4.new_code_cell(code))
@@ -269,7 +270,7 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="medialit-bench-"))
     try:
         os.chdir(REPO)
-        sources = sorted((REPO / "exercises").glob("*.md"))
+        sources = exercise_sources(REPO / "exercises")
         assign(sources, work / "assign")
         bundle = load_bundle(work / "assign" / "grader")
         references = {}
