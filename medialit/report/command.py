@@ -12,7 +12,7 @@ def add_parser(verbs: argparse._SubParsersAction) -> None:
     report = verbs.add_parser(
         "report",
         help="class insights from a gradebook: scores, missed items, agreement, summaries",
-        description="Write an HTML report of a class from the gradebook.csv `medialit grade` wrote.",
+        description="Write an HTML report of a class from the gradebook `medialit grade` wrote.",
     )
     report.add_argument("gradebook", help="the gradebook.csv written by `medialit grade`")
     report.add_argument(

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from medialit.grade.bundle import Bundle
 from medialit.fileio import atomic_write_text
+from medialit.grade.bundle import Bundle
 from medialit.report import charts, stats
 from medialit.report.agreement import (
     RELIABLE,
