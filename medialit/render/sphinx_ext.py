@@ -18,6 +18,7 @@ from medialit.render.editions import (
     edition_from_environment,
     edition_toc_path,
 )
+from medialit.render.exercise_pages import write_exercise_pages
 from medialit.render.objectives import (
     OBJECTIVES_FILE,
     exercise_items,
@@ -79,6 +80,7 @@ def _on_config_inited(app: Sphinx, config: Config) -> None:
     config.medialit_edition = edition
     write_article_pages(srcdir)
     write_compare_view(srcdir)
+    write_exercise_pages(srcdir)  # the solutions go under book/instructor/: instructor-only
     if edition == "instructor":
         write_objectives_page(srcdir)
         write_reader_pages(srcdir)  # key text: only ever under an instructor-only folder
@@ -157,14 +159,24 @@ def _label_sidebar_toggles(
     context["generate_toctree_html"] = generate_labelled
 
 
-def _colab_to_ipynb(
+# Pages generated at build time (not in the repository, so no hub can open them from it):
+# students get the exercises from their instructor, or with the page's download button.
+NO_LAUNCH_FOLDERS = ("book/exercises/", "book/instructor/")
+
+
+def _adjust_launch_buttons(
     app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any
 ) -> None:
-    """Point the Colab button at the page's ``.ipynb`` on the notebooks branch.
+    """Drop launch buttons from generated pages; point Colab at the ``.ipynb`` conversions.
 
     Colab opens only ``.ipynb`` files; the repository keeps MyST markdown notebooks, and the
     publishing workflow pushes their ``.ipynb`` conversions to ``medialit_colab_branch``.
     """
+    if pagename.startswith(NO_LAUNCH_FOLDERS) and "header_buttons" in context:
+        context["header_buttons"] = [
+            group for group in context["header_buttons"] if group.get("label") != "launch-buttons"
+        ]
+        return
     repository_branch = app.config.html_theme_options.get("repository_branch") or "main"
     for group in context.get("header_buttons", []):
         if group.get("label") != "launch-buttons":
@@ -187,7 +199,7 @@ def setup(app: Sphinx) -> dict:
     app.add_config_value("medialit_colab_branch", "notebooks", "html")
     app.connect("config-inited", _on_config_inited, priority=100)
     app.connect("html-page-context", _drop_thebe, priority=900)
-    app.connect("html-page-context", _colab_to_ipynb, priority=900)
+    app.connect("html-page-context", _adjust_launch_buttons, priority=900)
     app.connect("html-page-context", _label_sidebar_toggles, priority=900)
     app.add_css_file("medialit.css")
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "2"}

@@ -6,6 +6,8 @@ internet fails its test instead of quietly loading from a CDN.
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import functools
 import http.server
 import threading
@@ -85,6 +87,22 @@ def sites() -> Iterator[dict[str, Site]]:
         server.server_close()
 
 
+@pytest.fixture
+def serve():
+    """Serve any folder as a Site (for planted pages); stops the servers afterwards."""
+    servers = []
+
+    def start(folder: Path, edition: str = "planted") -> Site:
+        server, base_url = _serve(folder)
+        servers.append(server)
+        return Site(edition, folder, base_url)
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not CHROMIUM.exists():
@@ -95,6 +113,93 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
         yield chromium
         chromium.close()
+
+
+BLOCKING_IMPACTS = {"serious", "critical"}
+# preload off: axe re-fetches style sheets for one rule (css-orientation-lock) and resolves their
+# @import URLs against the page instead of the sheet, which 404s on every page of the theme.
+AXE_OPTIONS = {"resultTypes": ["violations"], "preload": False}
+PARALLEL_PAGES = 2  # the machine has 2 cores
+
+
+async def _audit_pages(site: Site, paths: list[str], axe_paths: set[str]) -> list[str]:
+    """Load each page (2 at a time) with only the site reachable, run axe on those in
+    ``axe_paths``, and list every problem found."""
+    from axe_playwright_python.async_playwright import Axe
+    from playwright.async_api import async_playwright
+
+    axe = Axe()
+    problems: list[str] = []
+    async with async_playwright() as playwright:
+        chromium = await playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS
+        )
+        context = await chromium.new_context(viewport={"width": 1280, "height": 900})
+        limit = asyncio.Semaphore(PARALLEL_PAGES)
+
+        async def audit(path: str) -> None:
+            async with limit:
+                page = await context.new_page()
+                found: list[str] = []
+
+                async def route(route) -> None:
+                    if route.request.url.startswith(site.base_url):
+                        await route.continue_()
+                    else:
+                        found.append(f"request leaves the site: {route.request.url}")
+                        await route.abort()
+
+                await page.route("**/*", route)
+                page.on(
+                    "console",
+                    lambda message: (
+                        message.type == "error"
+                        and found.append(f"console error: {message.text} ({message.location})")
+                    ),
+                )
+                page.on("pageerror", lambda error: found.append(f"uncaught error: {error}"))
+                page.on(
+                    "response",
+                    lambda response: (
+                        response.status >= 400
+                        and found.append(f"HTTP {response.status} {response.url}")
+                    ),
+                )
+                await page.goto(site.base_url + path, wait_until="load")
+                text = (site.folder / path).read_text(encoding="utf-8").lower()
+                if 'http-equiv="refresh"' in text:  # the root index.html redirects
+                    await page.wait_for_url(lambda url: url != site.base_url + path)
+                    await page.wait_for_load_state("load")
+                results = await axe.run(page, options=AXE_OPTIONS) if path in axe_paths else None
+                for violation in results.response["violations"] if results else []:
+                    if violation.get("impact") in BLOCKING_IMPACTS:
+                        targets = [node["target"] for node in violation["nodes"]][:3]
+                        found.append(
+                            f"axe {violation['impact']} {violation['id']}: "
+                            f"{violation['help']} at {targets}"
+                        )
+                await page.close()
+                problems.extend(f"{path}: {problem}" for problem in found)
+
+        await asyncio.gather(*(audit(path) for path in paths))
+        await context.close()
+        await chromium.close()
+    return sorted(problems)
+
+
+@pytest.fixture(scope="session")
+def audit_site():
+    """Audit pages of a site in a thread of its own (the async API beside the sync one)."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing. Fix: run `make browser` (installs Debian's chromium).")
+
+    def run(site: Site, paths: list[str], axe_paths: set[str] | None = None) -> list[str]:
+        axe_paths = set(paths) if axe_paths is None else axe_paths
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+            audit = _audit_pages(site, paths, axe_paths)
+            return pool.submit(asyncio.run, audit).result(timeout=600)
+
+    return run
 
 
 @pytest.fixture
