@@ -157,7 +157,7 @@ def span_f1(predicted: Iterable[Any], gold: Iterable[Any], *, use_labels: bool =
 
 # --------------------------------------------------------------------------- names and sets
 
-_NON_WORD = re.compile(r"[^\w]+")
+_NON_WORD = re.compile(r"[\W_]+")
 
 
 def normalize_label(text: str) -> str:
@@ -167,6 +167,8 @@ def normalize_label(text: str) -> str:
     'name calling labeling'
     >>> normalize_label("Exaggeration / minimisation")
     'exaggeration minimisation'
+    >>> normalize_label("loaded_language") == normalize_label("Loaded language")
+    True
     >>> normalize_label("“Appeal to fear–prejudice”")
     'appeal to fear prejudice'
     """

@@ -74,7 +74,7 @@ def _label_fields(spec: dict[str, Any], key: Any, where: str) -> dict[str, Any]:
         category = label.category or label.id
         categories[label.id] = category
         categories[label.name] = category
-    alternatives = list(spec.get("alternatives", [])) + [label_set[key].name]
+    alternatives = [*spec.get("alternatives", []), label_set[key].name]
     for alternative in spec.get("alternatives", []):
         if alternative in label_set:
             alternatives.append(label_set[alternative].name)
@@ -166,23 +166,25 @@ def build_set(source: src.SourceNotebook) -> tuple[ExerciseSet, dict[str, str], 
                 )
             value = namespace[variable]
             hints[variable] = ANSWER_HINTS[kind]
+            check = spec.pop("check", None)
+            if check is not None and not _agrees(namespace.get(check), value, spec):
+                raise src.SourceError(
+                    f"{where}: the solution {value!r} disagrees with the "
+                    f"computed {check} = {namespace.get(check)!r}; update it"
+                )
             if kind == "label":
                 spec.update(_label_fields(spec, value, where))
                 spec["key"] = value
             elif kind == "span":
                 spec["key"] = _span_key(value, spec.get("article_id", ""), where)
             elif kind == "number":
-                check = spec.pop("check", None)
-                if check is not None and not _close(namespace.get(check), value, spec):
-                    raise src.SourceError(
-                        f"{where}: the key {value!r} disagrees with the computed "
-                        f"{check} = {namespace.get(check)!r}"
-                    )
                 spec["key"] = value
             elif kind == "set":
                 spec["key"] = list(value)
         elif kind == "annotation":
             spec["key"] = _annotation_key(spec, where)
+        elif kind == "code":
+            spec["cases"] = [_resolve_case(case) for case in spec.get("cases", [])]
         if spec.get("article_id"):
             texts[spec["article_id"]] = corpus.article(spec["article_id"]).body
         try:
@@ -201,12 +203,31 @@ def build_set(source: src.SourceNotebook) -> tuple[ExerciseSet, dict[str, str], 
     return ExerciseSet(source.set_id, source.title, tuple(items)), texts, release
 
 
-def _close(computed: Any, key: Any, spec: dict[str, Any]) -> bool:
+def _resolve_case(case: Any) -> Any:
+    """Case arguments written ``{paragraph: <id>}`` become that paragraph's exact text."""
+    from medialit import corpus
+
+    if not isinstance(case, dict):
+        return case
+    args = [
+        corpus.paragraph(arg["paragraph"]).text
+        if isinstance(arg, dict) and set(arg) == {"paragraph"}
+        else arg
+        for arg in case.get("args", [])
+    ]
+    return {**case, "args": args}
+
+
+def _agrees(computed: Any, value: Any, spec: dict[str, Any]) -> bool:
+    """Whether the typed solution matches what the instructor's work cell computed."""
     from medialit.match import match_number
 
-    return match_number(
-        computed, key, abs_tol=spec.get("abs_tol", 0), rel_tol=spec.get("rel_tol", 0)
-    )
+    if spec.get("kind") == "number":
+        tolerance = {"abs_tol": spec.get("abs_tol", 0), "rel_tol": spec.get("rel_tol", 0)}
+        return match_number(computed, value, **tolerance)
+    if spec.get("kind") == "set":
+        return sorted(map(str, computed or [])) == sorted(map(str, value))
+    return computed == value
 
 
 def assign(sources: list[Path], out: Path) -> Assigned:

@@ -25,7 +25,7 @@ ENGINE_FILES = (
     "grade/scoring.py",
 )
 PACKAGE_STUBS = {
-    "__init__.py": '"""medialit, as packed for a Gradescope autograder (grading modules only)."""\n',
+    "__init__.py": '"""medialit, packed for a Gradescope autograder (grading modules only)."""\n',
     "corpus/__init__.py": '"""Only the text folding the matchers share with the corpus."""\n',
     "grade/__init__.py": '"""Grading: answers as data, sandboxed code, scoring, exports."""\n',
 }
@@ -44,9 +44,8 @@ RUN_AUTOGRADER = """#!/usr/bin/env bash
 set -euo pipefail
 ROOT="${AUTOGRADER_ROOT:-/autograder}"
 cd "$ROOT/source"
-PYTHONPATH="$ROOT/source" exec python3 -I -c \\
-  'import sys; sys.path.insert(0, "."); from medialit.grade.autograder import main; sys.exit(main())' \\
-  --root "$ROOT"
+exec python3 -I -c 'import sys; sys.path.insert(0, "."); import medialit.grade.autograder as a
+sys.exit(a.main())' --root "$ROOT"
 """
 
 

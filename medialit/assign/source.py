@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +13,17 @@ BEGIN = "# BEGIN SOLUTION"
 END = "# END SOLUTION"
 MD_SOLUTION = re.compile(r"<!--\s*BEGIN SOLUTION\s*-->.*?<!--\s*END SOLUTION\s*-->\n?", re.S)
 INSTRUCTOR_TAG = "instructor"  # a cell tagged so never reaches students
+SELF_CHECK_TAG = "self-check"
+# Item kinds and the form the widgets' self_check() checks for them (code has none: students
+# run their function on the examples in the question).
+SELF_CHECK_KINDS = {
+    "label": "label",
+    "span": "quote",
+    "set": "set",
+    "number": "number",
+    "reflection": "reflection",
+    "annotation": "annotation",
+}
 
 
 class SourceError(ValueError):
@@ -72,13 +84,17 @@ def solution_blocks(source: str) -> list[str]:
     return blocks
 
 
-def _stub(block: str, hints: dict[str, str]) -> list[str]:
-    """What students see instead of a solution block: answers set to None, function
-    signatures with their docstrings and a NotImplementedError, work left to them."""
+def _stub(block: str, hints: dict[str, str], item_cell: bool) -> list[str]:
+    """What students see instead of a solution block. In an item's cell: answers set to None,
+    function signatures with their docstrings and a NotImplementedError. Elsewhere (work
+    cells): a line that leaves the work to them."""
+    if not item_cell:
+        return ["# your work here"]
     try:
         tree = ast.parse(block)
     except SyntaxError as exc:
-        raise SourceError(f"the solution block does not parse (line {exc.lineno}: {exc.msg})")
+        message = f"the solution block does not parse (line {exc.lineno}: {exc.msg})"
+        raise SourceError(message) from exc
     lines: list[str] = []
     work = False
     for node in tree.body:
@@ -103,8 +119,14 @@ def _stub(block: str, hints: dict[str, str]) -> list[str]:
     return lines
 
 
-def student_code(source: str, hints: dict[str, str]) -> str:
-    """A code cell with each solution block replaced by its stub."""
+def student_code(source: str, hints: dict[str, str], item_cell: bool = True) -> str:
+    """A code cell with each solution block replaced by its stub.
+
+    >>> print(student_code("# BEGIN SOLUTION\\nq1 = 'vague'\\n# END SOLUTION", {"q1": "a label"}))
+    q1 = None  # a label
+    >>> print(student_code("# BEGIN SOLUTION\\nn = len('abc')\\n# END SOLUTION", {}, False))
+    # your work here
+    """
     out: list[str] = []
     block: list[str] | None = None
     for line in source.split("\n"):
@@ -112,7 +134,7 @@ def student_code(source: str, hints: dict[str, str]) -> str:
         if marker == BEGIN:
             block = []
         elif marker == END and block is not None:
-            out += _stub("\n".join(block), hints)
+            out += _stub("\n".join(block), hints, item_cell)
             block = None
         elif block is not None:
             block.append(line)
@@ -135,7 +157,7 @@ def item_specs(source: SourceNotebook) -> list[tuple[int, dict[str, Any], str]]:
             continue
         if cell.cell_type != "code" or not isinstance(meta, dict):
             raise SourceError(f"{source.path}, cell {number}: item metadata belongs on a code cell")
-        specs.append((number, dict(meta), cell.source))
+        specs.append((number, json.loads(json.dumps(meta)), cell.source))  # plain dicts
     return specs
 
 
@@ -149,8 +171,39 @@ def solution_variable(block: str) -> str | None:
     return None
 
 
+def self_check_code(spec: dict[str, Any], variable: str | None) -> str | None:
+    """The release's form check after an answer cell; it carries only public facts (the kind
+    of answer, the label set, the article, the layer), never the key.
+
+    >>> print(self_check_code({"id": "q1", "kind": "label", "labels": "frames"}, "q1_frame"))
+    from medialit.widgets.self_check import self_check
+    self_check("q1", q1_frame, kind="label", label_set="frames")
+    """
+    kind = SELF_CHECK_KINDS.get(spec.get("kind", ""))
+    if kind is None or (kind == "label" and not spec.get("labels")):
+        return None
+    form = {"kind": kind}
+    if kind == "label":
+        form["label_set"] = spec["labels"]
+    if kind in ("quote", "annotation"):
+        form["article_id"] = spec.get("article_id")
+    if kind == "annotation":
+        form["layer"] = spec.get("layer")
+    if kind == "reflection" and spec.get("min_words"):
+        form["min_words"] = spec["min_words"]
+    arguments = [json.dumps(spec["id"])]
+    if kind != "annotation":
+        arguments.append(variable or "None")
+    arguments += [f"{name}={value!r}".replace("'", '"') for name, value in form.items()]
+    return (
+        "from medialit.widgets.self_check import self_check\n"
+        f"self_check({', '.join(arguments)})"
+    )
+
+
 def student_notebook(source: SourceNotebook, hints: dict[str, str]) -> Any:
-    """The student release of one set: no solutions, no item metadata, no instructor cells."""
+    """The student release of one set: no solutions, no item metadata, no instructor cells,
+    and a form check (self_check) after each answer."""
     import nbformat
 
     cells = []
@@ -160,7 +213,18 @@ def student_notebook(source: SourceNotebook, hints: dict[str, str]) -> Any:
             continue
         meta = {"tags": tags} if tags else {}
         if cell.cell_type == "code":
-            cells.append(nbformat.v4.new_code_cell(student_code(cell.source, hints), metadata=meta))
+            spec = cell.metadata.get("medialit")
+            code = student_code(cell.source, hints, spec is not None)
+            cells.append(nbformat.v4.new_code_cell(code, metadata=meta))
+            blocks = solution_blocks(cell.source) if spec else []
+            variable = (spec or {}).get("variable") or (
+                solution_variable(blocks[0]) if blocks else None
+            )
+            check = self_check_code(dict(spec), variable) if spec else None
+            if check:
+                cells.append(
+                    nbformat.v4.new_code_cell(check, metadata={"tags": [SELF_CHECK_TAG]})
+                )
         elif cell.cell_type == "markdown":
             text = student_markdown(cell.source)
             if text:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 # Characters that are interchangeable when matching a quote against the corpus. The stored text is
@@ -35,8 +36,11 @@ OPENING_QUOTES = "\u201c\u2018\"'"
 CLOSING_QUOTES = "\u201d\u2019\"'"
 
 
-def fold_with_map(text: str) -> tuple[str, list[int]]:
+@functools.lru_cache(maxsize=64)
+def fold_with_map(text: str) -> tuple[str, tuple[int, ...]]:
     """Fold ``text`` for matching and return it with, for each folded character, its source index.
+
+    Cached: locating every span of a key folds the same article body hundreds of times.
 
     Runs of white space (including no-break spaces) become one space, curly quotes become straight
     ones, every dash becomes a hyphen and the ellipsis character becomes three dots.
@@ -65,7 +69,7 @@ def fold_with_map(text: str) -> tuple[str, list[int]]:
             continue
         folded.append(_FOLD.get(char, char))
         index_map.append(index)
-    return "".join(folded), index_map
+    return "".join(folded), tuple(index_map)  # a tuple: the result is cached and shared
 
 
 def fold(text: str) -> str:

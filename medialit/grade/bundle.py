@@ -61,6 +61,7 @@ class Item:
     memory_mb: int = 256
     rubric: tuple[Mapping[str, Any], ...] = ()
     min_words: int = 0
+    objectives: tuple[str, ...] = ()  # learning objectives it assesses (book/instructor)
 
     @property
     def manual(self) -> bool:
@@ -116,6 +117,7 @@ class Item:
         fields["cases"] = tuple(cases)
         fields["alternatives"] = tuple(fields.get("alternatives") or ())
         fields["rubric"] = tuple(fields.get("rubric") or ())
+        fields["objectives"] = tuple(fields.get("objectives") or ())
         fields["aliases"] = {k: tuple(v) for k, v in (fields.get("aliases") or {}).items()}
         fields["categories"] = dict(fields.get("categories") or {})
         return cls(**fields)

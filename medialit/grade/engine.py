@@ -216,7 +216,9 @@ def grade_and_store(
     if cached is not None:
         return cached, False
     result = SubmissionResult(task.student, task.set_id, key, grade_task(task, bundle, max_mb))
-    atomic_write_text(cache_path(out, task), json.dumps(result.to_dict(), ensure_ascii=False))
+    atomic_write_text(
+        cache_path(out, task), json.dumps(result.to_dict(), ensure_ascii=False), durable=False
+    )  # a result lost to a power cut is simply graded again
     return result, True
 
 

@@ -157,6 +157,16 @@ def canvas_csv(
     return _csv(rows)
 
 
+def _write(path: Path, text: str, *, durable: bool = True) -> None:
+    """Write atomically, skipping files whose content is already exactly this (re-runs)."""
+    try:
+        if path.read_text(encoding="utf-8") == text:
+            return
+    except (OSError, UnicodeDecodeError):
+        pass
+    atomic_write_text(path, text, durable=durable)
+
+
 def write_outputs(
     results: list[SubmissionResult],
     bundle: Bundle,
@@ -166,16 +176,16 @@ def write_outputs(
     """Write every output atomically; the same results always give byte-identical files."""
     out = Path(out)
     written = {"gradebook": out / GRADEBOOK, "canvas": out / CANVAS}
-    atomic_write_text(written["gradebook"], gradebook_csv(results))
-    atomic_write_text(written["canvas"], canvas_csv(results, bundle, roster))
+    _write(written["gradebook"], gradebook_csv(results))
+    _write(written["canvas"], canvas_csv(results, bundle, roster))
     by_student: dict[str, list[SubmissionResult]] = {}
     for submission in results:
         by_student.setdefault(submission.student, []).append(submission)
     for student, mine in by_student.items():
         feedback = feedback_markdown(student, mine, bundle)
-        atomic_write_text(out / FEEDBACK / f"{student}.md", feedback)
+        _write(out / FEEDBACK / f"{student}.md", feedback, durable=False)
         payload = json.dumps(gradescope_results(mine, bundle), indent=1, ensure_ascii=False)
-        atomic_write_text(out / GRADESCOPE / student / "results.json", payload)
+        _write(out / GRADESCOPE / student / "results.json", payload, durable=False)
     written["feedback"] = out / FEEDBACK
     written["gradescope"] = out / GRADESCOPE
     return written

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 from medialit import match
@@ -33,7 +33,7 @@ class ItemResult:
     feedback: str
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return dict(self.__dict__)  # flat fields: faster than dataclasses.asdict
 
 
 def _round(value: float) -> float:

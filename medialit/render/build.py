@@ -16,6 +16,9 @@ from medialit.render.editions import EDITION_VARIABLE, EDITIONS
 
 # What a build reads, relative to the book's root; a change in any of them makes a build stale.
 INPUTS = ("_config.yml", "_toc.yml", "book", "notebooks", "exercises", "sources", "medialit")
+# Code and settings that shape every page: Sphinx cannot tell that they changed, so a change in
+# them rewrites every page (``--all``) instead of only the pages whose sources changed.
+EVERY_PAGE_INPUTS = ("_config.yml", "medialit")
 SKIPPED_PARTS = {"__pycache__", ".ipynb_checkpoints", ".jupyter_cache"}
 
 
@@ -51,10 +54,10 @@ def html_folder(root: Path, edition: str) -> Path:
     return output_folder(root, edition) / "_build" / "html"
 
 
-def inputs_fingerprint(root: Path) -> str:
+def inputs_fingerprint(root: Path, names: tuple[str, ...] = INPUTS) -> str:
     """A digest of the path, size and modification time of every file a build reads."""
     digest = hashlib.sha256()
-    for name in INPUTS:
+    for name in names:
         top = root / name
         paths = [top] if top.is_file() else sorted(top.rglob("*")) if top.is_dir() else []
         for path in paths:
@@ -79,18 +82,14 @@ def build_edition(root: Path, edition: str, *, reuse: bool = True, timeout: floa
     html = html_folder(root, edition)
     stamp = _stamp(root, edition)
     before = inputs_fingerprint(root)
-    if reuse and html.joinpath("index.html").is_file() and stamp.is_file():
-        recorded = json.loads(stamp.read_text(encoding="utf-8"))
-        if recorded.get("inputs") == before:
-            return Build(edition, html, 0.0, reused=True)
-    command = [
-        str(Path(sys.executable).with_name("jupyter-book")),
-        "build",
-        ".",
-        "-W",
-        "-n",
-        "--keep-going",
-    ]
+    recorded = json.loads(stamp.read_text(encoding="utf-8")) if stamp.is_file() else {}
+    built = html.joinpath("index.html").is_file()
+    if reuse and built and recorded.get("inputs") == before:
+        return Build(edition, html, 0.0, reused=True)
+    jupyter_book = str(Path(sys.executable).with_name("jupyter-book"))
+    command = [jupyter_book, "build", ".", "-W", "-n", "--keep-going"]
+    if built and recorded.get("every_page") != inputs_fingerprint(root, EVERY_PAGE_INPUTS):
+        command.append("--all")
     if edition != "student":
         command += ["--path-output", str(output_folder(root, edition).relative_to(root))]
     started = time.perf_counter()
@@ -112,7 +111,10 @@ def build_edition(root: Path, edition: str, *, reuse: bool = True, timeout: floa
         )
     # Building regenerates pages only when their text changes, so the inputs are as they were
     # unless someone edited a file meanwhile; then the next call simply builds again.
-    atomic_write_text(
-        stamp, json.dumps({"inputs": inputs_fingerprint(root), "seconds": round(seconds, 2)})
-    )
+    record = {
+        "inputs": inputs_fingerprint(root),
+        "every_page": inputs_fingerprint(root, EVERY_PAGE_INPUTS),
+        "seconds": round(seconds, 2),
+    }
+    atomic_write_text(stamp, json.dumps(record))
     return Build(edition, html, seconds, reused=False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import json
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from itertools import combinations
@@ -165,15 +165,30 @@ def _layer_rank(layer: str) -> int:
     return layers.LAYER_IDS.index(layer) if layer in layers.LAYER_IDS else len(layers.LAYER_IDS)
 
 
-def _badge(highlight: Highlight) -> str:
+# A note on a highlight: the id of its element and its HTML (phrasing content only).
+Note = tuple[str, str]
+
+
+def _badge(highlight: Highlight, note: Note | None = None) -> str:
+    if note is None:
+        return (
+            f'<span class="ml-badge ml-b-{highlight.layer} ml-o-{highlight.origin}" '
+            f'title="{html.escape(highlight.title)}">{html.escape(highlight.badge)}</span>'
+        )
+    # With a note: the badge is a keyboard stop described by the note, shown on hover and focus.
+    note_id, note_html = note
     return (
-        f'<span class="ml-badge ml-b-{highlight.layer} ml-o-{highlight.origin}" '
-        f'title="{html.escape(highlight.title)}">{html.escape(highlight.badge)}</span>'
+        f'<span class="ml-anchor ml-a-{highlight.layer}">'
+        f'<span class="ml-badge ml-b-{highlight.layer} ml-o-{highlight.origin}" tabindex="0" '
+        f'role="button" aria-describedby="{note_id}" data-note="{note_id}">'
+        f"{html.escape(highlight.badge)}</span>"
+        f'<span class="ml-tip" role="tooltip" id="{note_id}">{note_html}</span></span>'
     )
 
 
-def _end_mark(highlight: Highlight) -> str:
-    return f'<span class="ml-end ml-b-{highlight.layer}" aria-hidden="true">⟧</span>'
+def _end_mark(highlight: Highlight, note: Note | None = None) -> str:
+    marked = f' data-note="{note[0]}"' if note else ""
+    return f'<span class="ml-end ml-b-{highlight.layer}"{marked} aria-hidden="true">⟧</span>'
 
 
 def paragraph_html(
@@ -183,11 +198,14 @@ def paragraph_html(
     *,
     terms_on: bool = False,
     href: str | None = None,
+    notes: Mapping[Highlight, Note] | None = None,
 ) -> str:
     """One paragraph with its highlights (badges, nested underlines) and term marks.
 
     Highlights of every layer are marked up; the container's ``ml-show-<layer>`` classes decide
     which show. ``term_keys`` are the terms to wrap (``terms_on`` marks them as shared now).
+    ``notes`` (for the annotated reader) gives highlights a note: their badge becomes focusable
+    and described by the note, and their marked text carries ``data-note`` instead of a title.
 
     >>> from medialit import corpus
     >>> p = corpus.paragraph("russia-china-resist:p11")
@@ -198,6 +216,7 @@ def paragraph_html(
     (True, True)
     """
     text, base = paragraph.text, paragraph.start
+    notes = notes or {}
     whole = [h for h in highlights if h.whole_paragraph]
     spans = sorted(
         (h for h in highlights if not h.whole_paragraph and h.end > h.start),
@@ -225,12 +244,12 @@ def paragraph_html(
     for index, position in enumerate(ordered):
         for highlight in ends.get(position, ()):
             active.remove(highlight)
-            out.append(_end_mark(highlight))
+            out.append(_end_mark(highlight, notes.get(highlight)))
         if index == len(ordered) - 1:
             break
         for highlight in starts.get(position, ()):
             active.append(highlight)
-            out.append(_badge(highlight))
+            out.append(_badge(highlight, notes.get(highlight)))
         segment = html.escape(text[position : ordered[index + 1]], quote=False)
         while term_position < len(terms) and terms[term_position].end <= position:
             term_position += 1
@@ -238,13 +257,19 @@ def paragraph_html(
             key = terms[term_position].key
             segment = f'<span class="{term_class}" data-term="{html.escape(key)}">{segment}</span>'
         seen: set[tuple[str, str]] = set()
-        for highlight in sorted(active, key=lambda h: _layer_rank(h.layer), reverse=True):
+        # One mark per layer and origin; with notes, the innermost highlight's note is the one.
+        order = list(reversed(active)) if notes else active
+        for highlight in sorted(order, key=lambda h: _layer_rank(h.layer), reverse=True):
             if (highlight.layer, highlight.origin) in seen:
                 continue
             seen.add((highlight.layer, highlight.origin))
+            note = notes.get(highlight)
+            described = (
+                f'data-note="{note[0]}"' if note else f'title="{html.escape(highlight.title)}"'
+            )
             segment = (
                 f'<span class="ml-hl ml-l-{highlight.layer} ml-o-{highlight.origin}" '
-                f'title="{html.escape(highlight.title)}">{segment}</span>'
+                f"{described}>{segment}</span>"
             )
         out.append(segment)
     classes = ["ml-cmp-para", f"ml-kind-{paragraph.kind}"]
@@ -256,7 +281,9 @@ def paragraph_html(
         if href
         else f'<span class="ml-cmp-num" title="{paragraph.paragraph_id}">{label}</span>'
     )
-    badges = "".join(_badge(h) for h in sorted(whole, key=lambda h: _layer_rank(h.layer)))
+    badges = "".join(
+        _badge(h, notes.get(h)) for h in sorted(whole, key=lambda h: _layer_rank(h.layer))
+    )
     return (
         f'<p class="{" ".join(classes)}" data-paragraph-id="{paragraph.paragraph_id}">'
         f"{number}{badges} {''.join(out)}</p>"

@@ -167,6 +167,28 @@ def _load_key(corpus: Corpus, article_id: str) -> Any:
     return cached[2]
 
 
+def entry_highlight(entry: Any) -> Highlight:
+    """One placed key entry (a medialit.annotations Annotation) as a highlight.
+
+    >>> from medialit.annotations.key import load_key
+    >>> entry = load_key("putin-changed-stance").entry("source-p04-modi")
+    >>> entry_highlight(entry).badge
+    'SOURCE: OFFICIAL·DIRECT'
+    """
+    badge, title = badge_for(entry.layer, _entry_labels(entry), "key")
+    return Highlight(
+        entry.article_id,
+        entry.paragraph_id,
+        entry.start,
+        entry.end,
+        entry.layer,
+        badge,
+        title,
+        "key",
+        entry.span is None,
+    )
+
+
 def key_highlights(corpus: Corpus, article_ids: Iterable[str] | None = None) -> list[Highlight]:
     """The key's annotations of these articles as highlights (all articles when None); only
     the keys asked for are loaded. A key file with mistakes raises KeyFileError (a ValueError)
@@ -176,21 +198,7 @@ def key_highlights(corpus: Corpus, article_ids: Iterable[str] | None = None) -> 
         key = _load_key(corpus, article_id)
         if key is None:
             continue
-        for entry in key.annotations:
-            badge, title = badge_for(entry.layer, _entry_labels(entry), "key")
-            found.append(
-                Highlight(
-                    article_id,
-                    entry.paragraph_id,
-                    entry.start,
-                    entry.end,
-                    entry.layer,
-                    badge,
-                    title,
-                    "key",
-                    entry.span is None,
-                )
-            )
+        found.extend(entry_highlight(entry) for entry in key.annotations)
     return found
 
 

@@ -141,18 +141,38 @@ def exercise_sources(root: Path) -> list[Path]:
 def exercise_items(root: Path) -> list[GradedItem]:
     """The graded items the exercises define, with the objectives each one names.
 
-    This is the one place that reads objectives out of the exercises. Until the exercise format
-    lands there are no sources and no items; once there are sources, reading them must be taught
-    here, and until it is, this raises rather than report the objectives as unassessed.
+    This is the one place that reads objectives out of the exercises: each item's metadata in
+    ``exercises/<set>.md`` (read with medialit.assign's source reader, nothing executed) has
+    ``id``, ``points`` and ``objectives``. Item ids come back as ``<set>.<id>``.
     """
-    sources = exercise_sources(root)
-    if not sources:
-        return []
-    raise ObjectivesError(
-        f"{sources[0]}: cannot read graded items and their objectives from this exercise format. "
-        "Fix: make medialit.render.objectives.exercise_items read the exercises' item data "
-        "(id, points, objectives)."
-    )
+    from medialit.assign.source import SourceError, item_specs, read_source
+
+    items = []
+    for path in exercise_sources(root):
+        if path.suffix != ".md":
+            raise ObjectivesError(
+                f"{path}: exercise sources are MyST markdown notebooks (.md). Fix: convert it "
+                "with jupytext, or move it out of exercises/."
+            )
+        try:
+            source = read_source(path)
+            specs = item_specs(source)
+        except SourceError as error:
+            raise ObjectivesError(str(error)) from None
+        for number, spec, _ in specs:
+            objectives = spec.get("objectives") or []
+            if not isinstance(objectives, list):
+                raise ObjectivesError(
+                    f"{path}, cell {number}: `objectives` must be a list of objective ids."
+                )
+            items.append(
+                GradedItem(
+                    f"{source.set_id}.{spec.get('id')}",
+                    float(spec.get("points") or 0),
+                    tuple(str(objective) for objective in objectives),
+                )
+            )
+    return items
 
 
 def objectives_page(objectives: list[Objective], items: list[GradedItem]) -> str:

@@ -1,10 +1,11 @@
-"""Sphinx extension: article pages, comparison view, the two editions, offline assets, launch links."""
+"""Sphinx extension: article pages, comparison view, editions, offline assets, launch links."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
@@ -23,6 +24,7 @@ from medialit.render.objectives import (
     load_objectives,
     objectives_page,
 )
+from medialit.render.reader import write_reader_pages
 
 ARTICLE_PAGES = Path("book") / "articles"
 STATIC = Path(__file__).parent / "static"
@@ -79,6 +81,7 @@ def _on_config_inited(app: Sphinx, config: Config) -> None:
     write_compare_view(srcdir)
     if edition == "instructor":
         write_objectives_page(srcdir)
+        write_reader_pages(srcdir)  # key text: only ever under an instructor-only folder
     config.external_toc_path = edition_toc_path(srcdir, edition, config.external_toc_path)
     if edition == "student":
         # Belt and braces: the pages are not in the student toc, and Sphinx never reads them.
@@ -115,6 +118,45 @@ def _drop_thebe(app: Sphinx, pagename: str, templatename: str, context: dict, do
     ]
 
 
+def label_toggles(toctree_html: str) -> str:
+    """Give each icon-only disclosure toggle of the sidebar an accessible name.
+
+    The theme draws a chapter's expand/collapse control as a ``<summary>`` holding only an
+    icon, which screen readers announce with no name (axe: summary-name, serious).
+
+    >>> labelled = label_toggles('<li><a class="reference" href="a.html">The articles</a>'
+    ...     '<details><summary><span role="presentation"><i></i></span></summary></details></li>')
+    >>> 'summary aria-label="Show or hide the pages under The articles"' in labelled
+    True
+    """
+    if "<summary" not in toctree_html:
+        return toctree_html
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(toctree_html, "html.parser")
+    for summary in soup.find_all("summary"):
+        if summary.get_text(strip=True) or summary.get("aria-label"):
+            continue
+        item = summary.find_parent("li")
+        link = item.find("a", class_="reference") if item else None
+        title = link.get_text(" ", strip=True) if link else "this section"
+        summary["aria-label"] = f"Show or hide the pages under {title}"
+    return str(soup)
+
+
+def _label_sidebar_toggles(
+    app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any
+) -> None:
+    generate = context.get("generate_toctree_html")
+    if generate is None:
+        return
+
+    def generate_labelled(*args: Any, **kwargs: Any) -> Markup:
+        return Markup(label_toggles(str(generate(*args, **kwargs))))
+
+    context["generate_toctree_html"] = generate_labelled
+
+
 def _colab_to_ipynb(
     app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any
 ) -> None:
@@ -146,5 +188,6 @@ def setup(app: Sphinx) -> dict:
     app.connect("config-inited", _on_config_inited, priority=100)
     app.connect("html-page-context", _drop_thebe, priority=900)
     app.connect("html-page-context", _colab_to_ipynb, priority=900)
+    app.connect("html-page-context", _label_sidebar_toggles, priority=900)
     app.add_css_file("medialit.css")
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "2"}

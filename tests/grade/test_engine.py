@@ -25,6 +25,7 @@ PARTIAL = {
     "q3_sources": ["Lavrov", "Putin"],
     "q4_share": 50,
 }
+SCORING_FILE = Path(__file__).parents[2] / "medialit" / "grade" / "scoring.py"
 LOOP = "def find_direct_quotes(text):\n    while True:\n        pass\n"
 
 
@@ -163,7 +164,7 @@ def hostile_cases(kit, root: Path) -> dict[str, tuple]:
                     f"    sys.path.insert(0, {str(Path(__file__).parents[2])!r})\n"
                     "    import medialit.grade.scoring as s\n"
                     "    s.result = lambda *a, **k: None\n"
-                    f"    open({str(Path(__file__).parents[2] / 'medialit/grade/scoring.py')!r}, 'a')"
+                    f"    open({str(SCORING_FILE)!r}, 'a')"
                     ".write('# pwned')\n"
                     "    return []\n"
                 ),
@@ -289,7 +290,7 @@ def test_a_changed_submission_is_regraded(class_folder, kit, tmp_path) -> None:
 def test_an_interrupted_run_resumes_where_it_stopped(class_folder, kit, tmp_path) -> None:
     root, _ = class_folder
     subs = tmp_path / "subs"
-    slow = "import time\ndef find_direct_quotes(text):\n    time.sleep(0.15)\n    return []\n"
+    slow = "import time\ndef find_direct_quotes(text):\n    time.sleep(0.03)\n    return []\n"
     for number in range(24):
         kit.write_submission(subs, f"s{number:02d}", kit.notebook(kit.RIGHT, slow))
     out = tmp_path / "out"
@@ -299,12 +300,12 @@ def test_an_interrupted_run_resumes_where_it_stopped(class_folder, kit, tmp_path
     )
     process = subprocess.Popen([sys.executable, "-c", script], start_new_session=True)
     deadline = time.monotonic() + 30
-    while len(list((out / "cache").glob("*/*.json"))) < 6 and time.monotonic() < deadline:
+    while len(list((out / "cache").glob("*/*.json"))) < 4 and time.monotonic() < deadline:
         time.sleep(0.05)
     os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
     assert process.wait(timeout=30) != 0
     done = len(list((out / "cache").glob("*/*.json")))
-    assert 6 <= done < 24
+    assert 4 <= done < 24
     assert not list((out / "cache").glob("*/.*.tmp"))
     resumed = grade_class(subs, root / "grader", out, workers=2)
     assert (resumed.graded, resumed.reused) == (24 - done, done)

@@ -1,0 +1,139 @@
+"""Browser fixtures: both editions built once, served on 127.0.0.1, opened in headless Chromium.
+
+Every request that leaves the local server is blocked and recorded, so a page that would need the
+internet fails its test instead of quietly loading from a CDN.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from medialit.render.build import build_edition
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SCREENSHOTS = ROOT / "_build" / "screenshots"
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args) -> None:
+        pass
+
+
+@dataclass
+class Site:
+    """A built edition served over HTTP."""
+
+    edition: str
+    folder: Path
+    base_url: str
+
+    def pages(self) -> list[str]:
+        """Every page of the site, as paths relative to its root."""
+        return [
+            page.relative_to(self.folder).as_posix()
+            for page in sorted(self.folder.rglob("*.html"))
+            if "_static" not in page.relative_to(self.folder).parts
+        ]
+
+
+@dataclass
+class Visit:
+    """What happened while one page loaded."""
+
+    url: str
+    console_errors: list[str] = field(default_factory=list)
+    outside_requests: list[str] = field(default_factory=list)
+    failed_responses: list[str] = field(default_factory=list)
+
+
+def _serve(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_port}/"
+
+
+@pytest.fixture(scope="session")
+def sites() -> Iterator[dict[str, Site]]:
+    served = {}
+    servers = []
+    for edition in ("student", "instructor"):
+        folder = build_edition(ROOT, edition).html
+        server, base_url = _serve(folder)
+        servers.append(server)
+        served[edition] = Site(edition, folder, base_url)
+    yield served
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing. Fix: run `make browser` (installs Debian's chromium).")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def open_page(browser):
+    """Open a page of a site in a new tab that allows only the site's server; (page, visit)."""
+    contexts = {}
+
+    def opener(site: Site, path: str, *, wait: str = "load"):
+        if site.edition not in contexts:
+            contexts[site.edition] = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = contexts[site.edition].new_page()
+        visit = Visit(site.base_url + path)
+
+        def route(route) -> None:
+            if route.request.url.startswith(site.base_url):
+                route.continue_()
+            else:
+                visit.outside_requests.append(route.request.url)
+                route.abort()
+
+        page.route("**/*", route)
+        page.on(
+            "console",
+            lambda message: (
+                message.type == "error"
+                and visit.console_errors.append(f"{message.text} ({message.location})")
+            ),
+        )
+        page.on("pageerror", lambda error: visit.console_errors.append(f"uncaught: {error}"))
+        page.on(
+            "response",
+            lambda response: (
+                response.status >= 400
+                and visit.failed_responses.append(f"{response.status} {response.url}")
+            ),
+        )
+        page.goto(visit.url, wait_until=wait)
+        return page, visit
+
+    yield opener
+    for context in contexts.values():
+        context.close()

@@ -1,0 +1,86 @@
+"""The Gradescope autograder, run locally against Gradescope's folder layout in a temp dir."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import zipfile
+from pathlib import Path
+
+import jupytext
+import nbformat
+import pytest
+
+from medialit.assign.build import assign
+from medialit.grade.bundle import load_bundle
+from medialit.grade.engine import Task, grade_task
+
+REPO = Path(__file__).parents[2]
+
+
+@pytest.fixture(scope="module")
+def autograder_zip(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("assign")
+    done = assign([REPO / "exercises" / "sourcing.md"], out)
+    (zip_path,) = done.gradescope
+    return zip_path
+
+
+def gradescope_root(tmp_path: Path, zip_path: Path) -> Path:
+    """/autograder as Gradescope lays it out: source/ (the zip), submission/, results/."""
+    root = tmp_path / "autograder"
+    with zipfile.ZipFile(zip_path) as archive:
+        archive.extractall(root / "source")
+    for name in ("setup.sh", "run_autograder"):
+        (root / "source" / name).chmod(0o755)
+    (root / "submission").mkdir()
+    (root / "results").mkdir()
+    return root
+
+
+def run(script: Path, root: Path) -> subprocess.CompletedProcess:
+    env = {"PATH": "/usr/bin:/bin", "AUTOGRADER_ROOT": str(root), "LANG": "C.UTF-8"}
+    return subprocess.run(
+        ["bash", str(script)], env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_the_zip_has_what_gradescope_needs(autograder_zip) -> None:
+    with zipfile.ZipFile(autograder_zip) as archive:
+        names = set(archive.namelist())
+        modes = {info.filename: info.external_attr >> 16 for info in archive.infolist()}
+    assert {"setup.sh", "run_autograder", "bundle.json", "medialit/grade/engine.py"} <= names
+    assert modes["run_autograder"] & 0o111 and modes["setup.sh"] & 0o111
+    assert not any(name.startswith("medialit/widgets") for name in names)
+
+
+def test_run_autograder_grades_one_submission(tmp_path, autograder_zip) -> None:
+    root = gradescope_root(tmp_path, autograder_zip)
+    setup = run(root / "source" / "setup.sh", root)
+    assert setup.returncode == 0, setup.stderr
+    source = nbformat.writes(jupytext.read(REPO / "exercises" / "sourcing.md"))
+    (root / "submission" / "sourcing (2).ipynb").write_text(source, encoding="utf-8")
+    done = run(root / "source" / "run_autograder", root)
+    assert done.returncode == 0, done.stdout + done.stderr
+    results = json.loads((root / "results" / "results.json").read_text())
+    bundle = load_bundle(root / "source")
+    by_number = {test["number"]: test for test in results["tests"]}
+    assert set(by_number) == {f"sourcing.{item.id}" for item in bundle.sets["sourcing"].items}
+    # the reference answers score full marks except the annotations, which were not uploaded
+    assert by_number["sourcing.q7"]["score"] == 0 and by_number["sourcing.q7"]["status"] == "failed"
+    assert results["score"] == bundle.sets["sourcing"].max_points - 3
+    expected = grade_task(Task("x", "sourcing", root / "submission", "sourcing (2).ipynb"), bundle)
+    assert [test["score"] for test in results["tests"]] == [row.points for row in expected]
+    assert all(test["output"] for test in results["tests"])
+
+
+def test_a_broken_upload_still_gets_results(tmp_path, autograder_zip) -> None:
+    root = gradescope_root(tmp_path, autograder_zip)
+    upload = b"\x00\x01 not a notebook"
+    (root / "submission" / "sourcing.ipynb").write_bytes(upload)
+    done = run(root / "source" / "run_autograder", root)
+    assert done.returncode == 0, done.stderr
+    results = json.loads((root / "results" / "results.json").read_text())
+    assert results["score"] == 0
+    assert all(test["output"].startswith("ungradable: ") for test in results["tests"])
+    assert (root / "submission" / "sourcing.ipynb").read_bytes() == upload
