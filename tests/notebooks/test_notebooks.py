@@ -281,15 +281,37 @@ def test_notebook_runs_clean_in_a_fresh_kernel(
     noise = stderr_outputs(notebook)
     assert not noise, f"{path.name} printed to stderr (warnings count):\n" + "\n".join(noise)
     charts = [
-        (number, cell) for number, cell in enumerate(notebook.cells, 1)
+        number for number, cell in enumerate(notebook.cells, 1)
         if any("image/png" in output.get("data", {}) for output in cell.get("outputs", []))
     ]
     assert charts, f"{path.name}: no chart was drawn (expected at least one PNG output)"
-    for number, cell in charts:
+    drawing = {number for number, _ in chart_cells(read_notebook(path))}
+    assert set(charts) <= drawing, (
+        f"{path.name}: cells {sorted(set(charts) - drawing)} draw a chart that "
+        "test_every_chart_has_a_text_alternative does not see: call plt.show() in them")
+
+
+CHART_CALL = re.compile(r"\bplt\.show\(|\.savefig\(|\bdisplay\(fig")
+
+
+def chart_cells(notebook: nbformat.NotebookNode) -> list[tuple[int, Any]]:
+    """(number, cell) of the code cells that draw a matplotlib chart."""
+    return [(number, cell) for number, cell in enumerate(notebook.cells, 1)
+            if cell.cell_type == "code" and CHART_CALL.search(cell.source)]
+
+
+@pytest.mark.parametrize("path", notebook_paths(), ids=lambda p: p.stem)
+def test_every_chart_has_a_text_alternative(path: Path) -> None:
+    missing = []
+    for number, cell in chart_cells(read_notebook(path)):
         alt = cell.metadata.get("mystnb", {}).get("image", {}).get("alt", "")
-        assert len(alt.split()) >= 8, (
-            f"{path.name}, cell {number} draws a chart without a text alternative: give the "
-            "cell metadata mystnb: {image: {alt: ...}} describing what the chart shows")
+        if len(alt.split()) < 8:
+            missing.append(number)
+    assert not missing, (
+        f"{path.name}: cells {missing} draw a chart without a text alternative for screen "
+        "readers (the book would use the image's file name). Give each such cell the metadata "
+        "`mystnb: {image: {alt: \"...\"}}`, a sentence of eight words or more saying what the "
+        "chart shows.")
 
 
 # ----------------------------------------------------------------------- objectives.yaml
