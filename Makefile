@@ -36,7 +36,7 @@ browser:  ## Install Debian's Chromium for the browser tests (needs root or sudo
 	fi
 
 test: $(STAMP) browser  ## Run the whole test suite (browser and JupyterLab tests included)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2
 
 test-fast: $(STAMP)  ## Run the tests that need no browser
 	$(BIN)/python -m pytest -m "not browser"
