@@ -18,18 +18,11 @@ from pathlib import Path
 import pytest
 
 from medialit.render.build import build_edition
+from medialit.render.sitecheck import CHROMIUM as CHROMIUM_PATH
+from medialit.render.sitecheck import CHROMIUM_FLAGS
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+CHROMIUM = Path(CHROMIUM_PATH)
 SCREENSHOTS = ROOT / "_build" / "screenshots"
 
 
