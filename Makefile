@@ -41,8 +41,9 @@ test: $(STAMP) browser  ## Run the whole test suite (browser and JupyterLab test
 test-fast: $(STAMP)  ## Run the tests that need no browser
 	$(BIN)/python -m pytest -m "not browser"
 
-lab: $(STAMP)  ## Open JupyterLab on the notebooks
-	$(BIN)/jupyter lab notebooks
+lab: $(STAMP)  ## Open JupyterLab on the notebooks (MyST .md files open as notebooks via jupytext)
+	$(BIN)/jupyter lab --notebook-dir=. notebooks/00-orientation.md \
+	  $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
 
 lint: $(STAMP)  ## Check style with ruff
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
