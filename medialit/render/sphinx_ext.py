@@ -84,6 +84,11 @@ def _on_config_inited(app: Sphinx, config: Config) -> None:
     if edition == "instructor":
         write_objectives_page(srcdir)
         write_reader_pages(srcdir)  # key text: only ever under an instructor-only folder
+        # The synthetic class's report, cached in _build/class-report, at an instructor-only path
+        # (imported here: the report's libraries are heavy and the student edition needs none).
+        from medialit.report.synthetic import publish_class_report
+
+        config.html_extra_path = [*config.html_extra_path, str(publish_class_report(srcdir))]
     config.external_toc_path = edition_toc_path(srcdir, edition, config.external_toc_path)
     if edition == "student":
         # Belt and braces: the pages are not in the student toc, and Sphinx never reads them.
