@@ -74,7 +74,8 @@ def make_notebook(release: str, answers: dict[str, object], code: str) -> str:
                     rf"^{name} = None.*$", lambda _, line=line: line, cell.source, flags=re.M
                 )
     if code:
-        notebook.cells.append(nbformat.v4.new_code_cell(code))
+        # a fixed cell id (nbformat draws random ones): the same seed writes the same bytes
+        notebook.cells.append(nbformat.v4.new_code_cell(code, id="synthetic-answers"))
     return nbformat.writes(notebook)
 
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from medialit.render.build import build_edition
-from medialit.report.synthetic import SITE_PATH, STUDENTS, synthetic_class_report
+from medialit.render.class_report import SITE_PATH, STUDENTS
+from medialit.report.synthetic import synthetic_class_report
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]

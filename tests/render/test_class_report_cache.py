@@ -1,4 +1,4 @@
-"""The instructor edition's synthetic report is made once per version of its inputs, then reused."""
+"""The instructor edition's class report is made once per version of its inputs, then reused."""
 
 from __future__ import annotations
 
@@ -8,14 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from medialit.report import synthetic
-from medialit.report.synthetic import (
+from medialit.render import class_report
+from medialit.render.class_report import (
     KEY_INPUTS,
     SITE_PATH,
     cached_class_report,
     publish_class_report,
     report_key,
 )
+from medialit.report import synthetic
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -74,7 +75,7 @@ def test_the_report_is_published_at_an_instructor_only_path(root, made, tmp_path
     page = site / SITE_PATH
     assert SITE_PATH.startswith("book/instructor/")
     assert page.read_text(encoding="utf-8") == (
-        f"<p>seed {synthetic.SEED}, {synthetic.STUDENTS} students</p>"
+        f"<p>seed {class_report.SEED}, {class_report.STUDENTS} students</p>"
     )
     assert [p for p in site.rglob("*") if p.is_file()] == [page]
     publish_class_report(root, tmp_path / "cache")
