@@ -1,4 +1,4 @@
-"""Browser fixtures: both editions built once, served on 127.0.0.1, opened in headless Chromium.
+"""Shared browser fixtures: both editions built once, served on 127.0.0.1, one headless Chromium.
 
 Every request that leaves the local server is blocked and recorded, so a page that would need the
 internet fails its test instead of quietly loading from a CDN.
@@ -19,7 +19,7 @@ import pytest
 
 from medialit.render.build import build_edition
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = [
     "--headless",
