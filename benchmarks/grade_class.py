@@ -1,7 +1,8 @@
 """Benchmark: grade a synthetic class and print submissions per second, total time, peak memory.
 
 Generates N synthetic submissions from the real exercises (right, partial, wrong and
-malformed answers), grades them with the engine `medialit grade` uses, writes the exports,
+malformed answers; medialit.grade.synthetic, the generator whose class the instructor edition
+reports on), grades them with the engine `medialit grade` uses, writes the exports,
 and reports. Targets on a 2-core machine: 1,000 submissions of the literal-answer sets in
 under 10 s; a class of 200 students with the code exercises in under 60 s.
 

@@ -66,6 +66,7 @@ def test_the_instructor_page_shows_the_synthetic_class_report(
     assert problems == [], "\n".join(problems)
 
     page, visit = open_page(site, PAGE)
+    assert f"synthetic class of {STUDENTS} students" in page.inner_text("main"), "the prose agrees"
     frame = page.frame_locator("iframe[title]")
     heading = frame.locator("h1").inner_text()
     assert f"synthetic class of {STUDENTS} students" in heading
