@@ -39,6 +39,16 @@ INSTRUCTOR_BANNER = (
 )
 
 
+def offline_settings() -> dict[str, Any]:
+    """The Sphinx settings that make myst-nb and Sphinx load the widget manager and MathJax
+    from the site itself (the files are in ``static/``, which the book adds to html_static_path).
+
+    >>> offline_settings()["mathjax_path"]
+    'medialit-vendor/mathjax/tex-chtml.js'
+    """
+    return {"nb_ipywidgets_js": {WIDGETS_JS: {}}, "mathjax_path": MATHJAX_JS}
+
+
 def _write_if_changed(path: Path, text: str) -> None:
     if not path.exists() or path.read_text(encoding="utf-8") != text:
         atomic_write_text(path, text)
@@ -95,8 +105,8 @@ def _on_config_inited(app: Sphinx, config: Config) -> None:
             *(f"{folder}/**" for folder in INSTRUCTOR_FOLDERS),
         ]
     config.html_static_path = [*config.html_static_path, str(STATIC)]
-    config.nb_ipywidgets_js = {WIDGETS_JS: {}}
-    config.mathjax_path = MATHJAX_JS
+    for name, value in offline_settings().items():
+        setattr(config, name, value)
     # The theme reads its colour mode from html_context; left empty it logs a console error.
     config.html_context = {"default_mode": "auto", **(config.html_context or {})}
     theme_options = dict(config.html_theme_options or {})
