@@ -16,6 +16,7 @@ __all__ = [
     "Score",
     "SetScore",
     "Span",
+    "canonical_names",
     "find_quote",
     "match_label",
     "match_number",
@@ -198,6 +199,21 @@ def _alias_table(aliases: Mapping[str, Iterable[str]] | None) -> dict[str, str]:
     return table
 
 
+def canonical_names(
+    names: Iterable[str], aliases: Mapping[str, Iterable[str]] | None = None
+) -> list[str]:
+    """The names as :func:`set_f1` compares them: folded, aliases mapped to their canonical
+    name, blanks dropped, each once, sorted.
+
+    >>> canonical_names(["Lavrov", "the Kremlin", "Sergei Lavrov", " "],
+    ...                 {"Sergey Lavrov": ["Lavrov", "Sergei Lavrov"]})
+    ['kremlin', 'sergey lavrov']
+    """
+    table = _alias_table(aliases)
+    folded = (normalize_name(name) for name in names)
+    return sorted({table.get(name, name) for name in folded} - {""})
+
+
 def set_f1(
     predicted: Iterable[str],
     gold: Iterable[str],
@@ -216,14 +232,8 @@ def set_f1(
     >>> set_f1([], [])
     SetScore(precision=1.0, recall=1.0, f1=1.0, found=0, missed=0, extra=0)
     """
-    table = _alias_table(aliases)
-
-    def canon(name: str) -> str:
-        folded = normalize_name(name)
-        return table.get(folded, folded)
-
-    pred = {canon(p) for p in predicted} - {""}
-    gold_set = {canon(g) for g in gold} - {""}
+    pred = set(canonical_names(predicted, aliases))
+    gold_set = set(canonical_names(gold, aliases))
     if not pred and not gold_set:
         return SetScore(1.0, 1.0, 1.0, 0, 0, 0)
     found = len(pred & gold_set)
@@ -240,6 +250,20 @@ def set_f1(
 
 
 # --------------------------------------------------------------------------- labels
+
+
+_CATEGORY_CACHE: dict[int, tuple[Mapping[str, str], dict[str, str]]] = {}
+
+
+def _folded_categories(categories: Mapping[str, str]) -> dict[str, str]:
+    """``categories`` with folded labels, remembered per mapping (a grader reuses one per item)."""
+    cached = _CATEGORY_CACHE.get(id(categories))
+    if cached is None or cached[0] is not categories:
+        folded = {normalize_label(label): category for label, category in categories.items()}
+        cached = _CATEGORY_CACHE[id(categories)] = (categories, folded)
+        if len(_CATEGORY_CACHE) > 256:
+            _CATEGORY_CACHE.pop(next(iter(_CATEGORY_CACHE)))
+    return cached[1]
 
 
 def match_label(
@@ -274,7 +298,7 @@ def match_label(
     if any(given == normalize_label(alt) for alt in alternatives):
         return LabelMatch(1.0, "alternative")
     if categories:
-        folded = {normalize_label(label): category for label, category in categories.items()}
+        folded = _folded_categories(categories)
         if given not in folded:
             return LabelMatch(0.0, "unknown")
         if folded[given] == folded.get(normalize_label(key)):
@@ -316,6 +340,7 @@ def _folded_text(text: str) -> tuple[str, tuple[int, ...]]:
     return folded, tuple(origin)
 
 
+@lru_cache(maxsize=4096)
 def find_quote(quote: str, text: str) -> tuple[int, int] | None:
     """Where ``quote`` occurs verbatim in ``text``, treating curly and straight quotes, dashes
     and runs of whitespace as equal (the corpus's folding); None when it does not occur.

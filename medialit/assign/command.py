@@ -22,9 +22,9 @@ def add_parser(verbs: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from medialit.assign.build import assign
-    from medialit.assign.source import SourceError
+    from medialit.assign.source import SourceError, exercise_sources
 
-    sources = [Path(s) for s in args.sources] or sorted(Path("exercises").glob("*.md"))
+    sources = [Path(s) for s in args.sources] or exercise_sources(Path("exercises"))
     if not sources:
         print(
             "error: no exercise sources: give their paths, or run from the repository root "

@@ -40,6 +40,23 @@ class SourceNotebook:
     notebook: Any  # nbformat NotebookNode
 
 
+def exercise_sources(folder: Path) -> list[Path]:
+    """The instructor sources in ``folder``: ``*.md`` except READMEs and hidden files.
+
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> for name in ("claims.md", "README.md", ".draft.md", "_old.md", "notes.txt"):
+    ...     _ = (folder / name).write_text("x")
+    >>> [path.name for path in exercise_sources(folder)]
+    ['claims.md']
+    """
+    return sorted(
+        path
+        for path in Path(folder).glob("*.md")
+        if path.name.lower() != "readme.md" and not path.name.startswith((".", "_"))
+    )
+
+
 def read_source(path: Path) -> SourceNotebook:
     """Read ``exercises/<set>.md`` with jupytext and check its ``medialit`` front matter."""
     import jupytext
@@ -195,10 +212,7 @@ def self_check_code(spec: dict[str, Any], variable: str | None) -> str | None:
     if kind != "annotation":
         arguments.append(variable or "None")
     arguments += [f"{name}={value!r}".replace("'", '"') for name, value in form.items()]
-    return (
-        "from medialit.widgets.self_check import self_check\n"
-        f"self_check({', '.join(arguments)})"
-    )
+    return f"from medialit.widgets.self_check import self_check\nself_check({', '.join(arguments)})"
 
 
 def student_notebook(source: SourceNotebook, hints: dict[str, str]) -> Any:
@@ -222,9 +236,7 @@ def student_notebook(source: SourceNotebook, hints: dict[str, str]) -> Any:
             )
             check = self_check_code(dict(spec), variable) if spec else None
             if check:
-                cells.append(
-                    nbformat.v4.new_code_cell(check, metadata={"tags": [SELF_CHECK_TAG]})
-                )
+                cells.append(nbformat.v4.new_code_cell(check, metadata={"tags": [SELF_CHECK_TAG]}))
         elif cell.cell_type == "markdown":
             text = student_markdown(cell.source)
             if text:

@@ -8,6 +8,7 @@ import os
 import re
 import stat
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -142,9 +143,11 @@ def _literal(node: ast.expr) -> tuple[Any, str | None]:
         return None, "not a plain value (write the answer itself: text in quotes, a number, a list)"
 
 
-def read_submission(notebook: dict[str, Any]) -> Submission:
+def read_submission(notebook: dict[str, Any], wanted: set[str] | None = None) -> Submission:
     """Collect every top-level ``name = <literal>`` (the last one wins, as when the notebook
     runs top to bottom), function and class definitions, and imports. Nothing is executed.
+    With ``wanted`` (answer names), only cells with a line that starts by assigning one of
+    them are parsed: the others cannot change an answer.
 
     >>> nb = {"nbformat": 4, "cells": [
     ...     {"cell_type": "code", "source": "%matplotlib inline\\nq1 = 'Doubt'\\nq2 = len('x')"},
@@ -155,9 +158,12 @@ def read_submission(notebook: dict[str, Any]) -> Submission:
     ('Loaded language', True, ['f'])
     """
     submission = Submission()
+    assigns = _assignment_pattern(frozenset(wanted)) if wanted is not None else None
     for index, cell in enumerate(notebook.get("cells", []), start=1):
         source = _cell_source(cell)
         if source is None or not source.strip():
+            continue
+        if assigns is not None and not assigns.search(source):
             continue
         statements, note = _parse(strip_magics(source))
         if note:
@@ -185,6 +191,13 @@ def read_submission(notebook: dict[str, Any]) -> Submission:
             else:
                 submission.constants.pop(target.id, None)
     return submission
+
+
+@lru_cache(maxsize=32)
+def _assignment_pattern(names: frozenset[str]) -> re.Pattern[str]:
+    """Lines that start by assigning one of ``names`` (``name =`` or ``name: type =``)."""
+    alternatives = "|".join(sorted(map(re.escape, names))) or "(?!)"
+    return re.compile(rf"^(?:{alternatives})\s*[:=]", re.M)
 
 
 def _names_used(node: ast.AST) -> set[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import statistics
 from pathlib import Path
+from typing import Any
 
 from medialit.grade.answers import DEFAULT_MAX_MB
 
@@ -95,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def print_summary(console, run_, bundle) -> None:
+def print_summary(console: Any, run_: Any, bundle: Any) -> None:
     """One row per set: submissions, mean, median, range, and rows needing attention."""
     from rich.table import Table
 

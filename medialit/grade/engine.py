@@ -21,7 +21,7 @@ from medialit.grade import answers, scoring
 from medialit.grade.bundle import Bundle, ExerciseSet, load_bundle
 from medialit.grade.sandbox import Limits, run_function
 
-ENGINE_VERSION = "1"
+ENGINE_VERSION = "2"  # bump when results change shape or meaning: caches are redone
 CACHE = "cache"
 
 
@@ -152,7 +152,9 @@ def grade_task(task: Task, bundle: Bundle, max_mb: float = answers.DEFAULT_MAX_M
         notebook = answers.load_notebook(
             answers.read_bytes(task.notebook, max_mb), exercise.notebook
         )
-        submission = answers.read_submission(notebook)
+        needs_code = any(item.kind == "code" for item in exercise.items)
+        wanted = None if needs_code else {i.variable for i in exercise.items if i.variable}
+        submission = answers.read_submission(notebook, wanted)
     except answers.Ungradable as exc:
         reason = str(exc)
         return _every_item(exercise, lambda item: scoring.ungradable(item, reason))
@@ -192,7 +194,8 @@ def grade_task(task: Task, bundle: Bundle, max_mb: float = answers.DEFAULT_MAX_M
 
 
 def cache_path(out: Path, task: Task) -> Path:
-    return Path(out) / CACHE / task.student / f"{task.set_id}.json"
+    """``out/cache/<student>~<set>.json`` (set ids never hold "~", so names cannot clash)."""
+    return Path(out) / CACHE / f"{task.student}~{task.set_id}.json"
 
 
 def read_cached(out: Path, task: Task, key: str) -> SubmissionResult | None:
@@ -246,7 +249,7 @@ def _work(tasks: list[Task]) -> list[tuple[dict[str, Any], bool]]:
 
 
 def _clear_temp_files(out: Path) -> None:
-    for temp in (Path(out) / CACHE).glob("*/.*.tmp"):
+    for temp in (Path(out) / CACHE).glob(".*.tmp"):
         temp.unlink(missing_ok=True)
 
 
@@ -286,6 +289,7 @@ def grade_class(
         initializer=_start_worker,
         initargs=(bundle, out, max_mb),
     )
+    futures: list = []
     try:
         if progress:
             progress(0, len(tasks))
@@ -299,7 +303,7 @@ def grade_class(
             if progress:
                 progress(len(by_task), len(tasks))
     except BaseException:
-        for future in futures if "futures" in locals() else ():
+        for future in futures:
             future.cancel()
         for process in list(getattr(executor, "_processes", {}).values()):
             process.terminate()  # each worker kills its sandbox child on SIGTERM

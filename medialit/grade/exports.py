@@ -32,8 +32,11 @@ def _csv(rows: Iterable[list[str]]) -> str:
 
 
 def gradebook_csv(results: list[SubmissionResult]) -> str:
-    """One row per student and item: points, maximum, status, feedback."""
-    rows = [["student", "set", "item", "kind", "points", "max_points", "status", "feedback"]]
+    """One row per student and item: points, maximum, status, feedback, and the answer as the
+    matcher read it (JSON; what `medialit report` groups the common wrong answers by)."""
+    rows = [
+        ["student", "set", "item", "kind", "points", "max_points", "status", "feedback", "answer"]
+    ]
     for submission in results:
         for item in submission.items:
             rows.append(
@@ -46,6 +49,7 @@ def gradebook_csv(results: list[SubmissionResult]) -> str:
                     points_text(item.max_points),
                     item.status,
                     item.feedback,
+                    item.answer,
                 ]
             )
     return _csv(rows)

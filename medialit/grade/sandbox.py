@@ -27,14 +27,14 @@ class Limits:
     """Per-exercise limits: CPU seconds, wall-clock seconds, memory, output, processes."""
 
     cpu_seconds: float = 2.0
-    wall_seconds: float | None = None  # default: 2 * cpu_seconds + 2
+    wall_seconds: float | None = None  # default: 3 * cpu_seconds + 5 (room for a busy machine)
     memory_mb: int = 256
     output_kb: int = 256
     processes: int = 8
 
     @property
     def wall(self) -> float:
-        return self.wall_seconds if self.wall_seconds is not None else 2 * self.cpu_seconds + 2
+        return self.wall_seconds if self.wall_seconds is not None else 3 * self.cpu_seconds + 5
 
 
 @dataclass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -31,6 +32,7 @@ class ItemResult:
     max_points: float
     status: str
     feedback: str
+    answer: str = ""  # the answer as the matcher read it, as JSON (for the class report)
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)  # flat fields: faster than dataclasses.asdict
@@ -104,7 +106,36 @@ def score_answer(item: Item, answer: Answer | None, texts: dict[str, str]) -> It
         "number": _number,
         "reflection": _reflection,
     }[item.kind]
-    return scorer(item, value, texts)
+    row = scorer(item, value, texts)
+    row.answer = _recorded(item, value, texts)
+    return row
+
+
+def _json(value: Any) -> str:
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        text = json.dumps(repr(value), ensure_ascii=False)
+    return text if len(text) <= 4000 else text[:3997] + "..."
+
+
+def _recorded(item: Item, value: Any, texts: dict[str, str]) -> str:
+    """The answer as the matcher reads it, so equal readings group together in the report."""
+    if item.kind == "label" and isinstance(value, str):
+        return _json(match.normalize_label(value))
+    if (
+        item.kind == "set"
+        and isinstance(value, list | tuple | set)
+        and all(isinstance(v, str) for v in value)
+    ):
+        return _json(match.canonical_names(value, item.aliases))
+    if item.kind == "span" and (quotes := _as_quotes(value)) is not None:
+        body = texts[item.article_id]
+        found = [match.find_quote(quote, body) for quote in quotes]
+        return _json(
+            [body[w[0] : w[1]] if w else quote for quote, w in zip(quotes, found, strict=True)]
+        )
+    return _json(value)
 
 
 def _wrong_type(item: Item, value: Any) -> ItemResult:
@@ -235,7 +266,18 @@ def _reflection(item: Item, value: Any, texts: dict[str, str]) -> ItemResult:
 def score_annotations(
     item: Item, annotations: Annotations, texts: dict[str, str], file_name: str
 ) -> ItemResult:
-    """Score the widget's annotations of one layer of one article against the key spans."""
+    """Score the widget's annotations of one layer of one article against the key spans; the
+    row's answer records the spans read, as ``[[start, end, label], ...]``."""
+    spans: list[tuple] = []
+    row = _score_annotations(item, annotations, texts, file_name, spans)
+    if spans:
+        row.answer = _json(sorted(list(span) for span in spans))
+    return row
+
+
+def _score_annotations(
+    item: Item, annotations: Annotations, texts: dict[str, str], file_name: str, read: list
+) -> ItemResult:
     if annotations.missing:
         return _missing(
             item,
@@ -256,6 +298,7 @@ def score_annotations(
                 continue
             start, end = where
         predicted.append((start, end, entry.get("label")))
+    read.extend(predicted)
     if not predicted:
         why = " ".join(annotations.problems[:3])
         return _missing(

@@ -12,6 +12,7 @@ from sphinx.config import Config
 from medialit.corpus import Corpus
 from medialit.fileio import atomic_write_text
 from medialit.render.article_page import GENERATED_MARK, article_page, index_page
+from medialit.render.class_report import publish_class_report
 from medialit.render.compare_html import write_compare_view
 from medialit.render.editions import (
     INSTRUCTOR_FOLDERS,
@@ -94,6 +95,8 @@ def _on_config_inited(app: Sphinx, config: Config) -> None:
     if edition == "instructor":
         write_objectives_page(srcdir)
         write_reader_pages(srcdir)  # key text: only ever under an instructor-only folder
+        # The synthetic class's report (cached in _build/class-report), at an instructor-only path.
+        config.html_extra_path = [*config.html_extra_path, str(publish_class_report(srcdir))]
     config.external_toc_path = edition_toc_path(srcdir, edition, config.external_toc_path)
     if edition == "student":
         # Belt and braces: the pages are not in the student toc, and Sphinx never reads them.

@@ -14,12 +14,13 @@ import pytest
 
 from medialit import corpus
 from medialit.assign.build import assign
-from medialit.assign.source import SourceError, read_source, solution_blocks
+from medialit.assign.source import SourceError, exercise_sources, read_source, solution_blocks
 from medialit.grade.bundle import load_bundle
 from medialit.grade.engine import grade_class
+from medialit.grade.exports import write_outputs
 
 REPO = Path(__file__).parents[2]
-SOURCES = sorted((REPO / "exercises").glob("*.md"))
+SOURCES = exercise_sources(REPO / "exercises")
 
 
 @pytest.fixture(scope="module")
@@ -70,8 +71,9 @@ def release_with(out: Path, set_id: str, answers: dict[str, object], code: str =
         if cell.cell_type != "code":
             continue
         for name, value in answers.items():
+            line = f"{name} = {value!r}"  # a function: no escapes read into the line
             cell.source = re.sub(
-                rf"^{name} = None.*$", f"{name} = {value!r}", cell.source, flags=re.M
+                rf"^{name} = None.*$", lambda _, line=line: line, cell.source, flags=re.M
             )
     if code:
         notebook.cells.append(nbformat.v4.new_code_cell(code))
@@ -210,16 +212,18 @@ def graded(assigned, tmp_path_factory):
             },
         )
     )
-    run = grade_class(subs, out / "grader", subs.parent / (subs.name + "-graded"), workers=2)
+    graded_out = subs.parent / (subs.name + "-graded")
+    run = grade_class(subs, out / "grader", graded_out, workers=2)
+    write_outputs(run.results, bundle, graded_out)
     table = {}
     for submission in run.results:
         for row in submission.items:
             table[(submission.student, submission.set_id, row.item)] = row
-    return table, bundle
+    return table, bundle, graded_out
 
 
 def test_reference_solutions_score_full_marks(graded) -> None:
-    table, bundle = graded
+    table, bundle, _ = graded
     for set_id, exercise in bundle.sets.items():
         for item in exercise.items:
             row = table[("reference", set_id, item.id)]
@@ -230,7 +234,7 @@ def test_reference_solutions_score_full_marks(graded) -> None:
 
 
 def test_the_blank_release_scores_zero_with_useful_feedback(graded) -> None:
-    table, bundle = graded
+    table, bundle, _ = graded
     for set_id, exercise in bundle.sets.items():
         for item in exercise.items:
             row = table[("blank", set_id, item.id)]
@@ -244,7 +248,7 @@ def test_the_blank_release_scores_zero_with_useful_feedback(graded) -> None:
 
 
 def test_crafted_partial_answers_earn_exactly_the_expected_credit(graded) -> None:
-    table, _ = graded
+    table, _, _ = graded
 
     def points(set_id, item_id):
         return table[("partial", set_id, item_id)].points
@@ -320,3 +324,14 @@ def test_release_self_checks_pass_the_reference_and_flag_blanks(assigned) -> Non
             assert not check(CheckForm(question, **form), None).ok, (set_id, question)
             checked += 1
     assert checked >= 20
+
+
+def test_the_class_report_reads_the_gradebook(graded) -> None:
+    """`medialit report` (the next step for instructors) accepts what the grader wrote."""
+    from medialit.report import load_gradebook
+
+    _, bundle, out = graded
+    table = load_gradebook(out / "gradebook.csv", bundle)
+    assert len(table) == 3 * sum(len(s.items) for s in bundle.sets.values())
+    annotation = table[(table["student"] == "reference") & (table["kind"] == "annotation")]
+    assert annotation["answer"].str.startswith("[[").all()

@@ -178,7 +178,7 @@ def hostile_cases(kit, root: Path) -> dict[str, tuple]:
                 code=(
                     "def find_direct_quotes(text):\n"
                     f"    open({out + '/gradebook.csv'!r}, 'w').write('mallory,100')\n"
-                    f"    open({out + '/cache/alice/demo.json'!r}, 'w').write('{{}}')\n"
+                    f"    open({out + '/cache/alice~demo.json'!r}, 'w').write('{{}}')\n"
                     "    return []\n"
                 ),
             ),
@@ -260,7 +260,7 @@ def test_one_bad_submission_touches_only_its_own_rows(case, class_folder, kit, t
     assert not [
         p for p in psutil.process_iter(["cmdline"]) if "4242" in " ".join(p.info["cmdline"] or [])
     ]
-    assert time.monotonic() - started < 30
+    assert time.monotonic() - started < 120  # a hang guard, not a speed target
 
 
 def test_regrading_is_idempotent_and_reuses_every_result(class_folder, tmp_path) -> None:
@@ -300,13 +300,13 @@ def test_an_interrupted_run_resumes_where_it_stopped(class_folder, kit, tmp_path
     )
     process = subprocess.Popen([sys.executable, "-c", script], start_new_session=True)
     deadline = time.monotonic() + 30
-    while len(list((out / "cache").glob("*/*.json"))) < 4 and time.monotonic() < deadline:
+    while len(list((out / "cache").glob("*.json"))) < 4 and time.monotonic() < deadline:
         time.sleep(0.05)
     os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
     assert process.wait(timeout=30) != 0
-    done = len(list((out / "cache").glob("*/*.json")))
+    done = len(list((out / "cache").glob("*.json")))
     assert 4 <= done < 24
-    assert not list((out / "cache").glob("*/.*.tmp"))
+    assert not list((out / "cache").glob(".*.tmp"))
     resumed = grade_class(subs, root / "grader", out, workers=2)
     assert (resumed.graded, resumed.reused) == (24 - done, done)
     fresh = grade_class(subs, root / "grader", tmp_path / "fresh", workers=2)
@@ -315,5 +315,5 @@ def test_an_interrupted_run_resumes_where_it_stopped(class_folder, kit, tmp_path
 
 def test_cache_files_hold_plain_json(class_folder) -> None:
     root, _ = class_folder
-    cached = json.loads((root / "baseline-out" / "cache" / "alice" / "demo.json").read_text())
+    cached = json.loads((root / "baseline-out" / "cache" / "alice~demo.json").read_text())
     assert cached["student"] == "alice" and len(cached["items"]) == 7

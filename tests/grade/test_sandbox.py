@@ -11,7 +11,7 @@ import pytest
 
 from medialit.grade.sandbox import Limits, run_function
 
-QUICK = Limits(cpu_seconds=1, wall_seconds=4)
+QUICK = Limits(cpu_seconds=1, wall_seconds=20)  # wall: room for a busy machine
 
 
 def test_returns_values_as_json() -> None:
@@ -34,7 +34,8 @@ def test_infinite_loop_is_stopped_at_the_cpu_limit() -> None:
     run = run_function("def f():\n    while True:\n        pass\n", "f", [[]], QUICK)
     assert run.status == "timeout"
     assert "did not finish" in run.message
-    assert time.monotonic() - started < 60  # a hang guard, not a speed target: CPU time accrues slowly on a busy machine
+    # a hang guard, not a speed target: CPU time accrues slowly on a busy machine
+    assert time.monotonic() - started < 60
 
 
 def test_sleeping_forever_is_stopped_at_the_wall_clock() -> None:

@@ -161,3 +161,15 @@ def test_feedback_never_contains_the_key(items, kit) -> None:
         for key in keys:
             text = key["text"] if isinstance(key, dict) else str(key)
             assert text.lower() not in feedback, (item_id, text)
+
+
+def test_the_answer_is_recorded_as_the_matcher_read_it(items) -> None:
+    assert score(items, "q1", "  Casting DOUBT").answer == '"casting doubt"'
+    assert score(items, "q3", ["Biden", "Sergei Lavrov", "biden"]).answer == (
+        '["joe biden", "sergey lavrov"]'
+    )
+    # the passage as it stands in the text (curly quotes and all), not as typed
+    typed = '"the meeting in Geneva"'
+    assert score(items, "q2", typed.strip('"')).answer == '["the meeting in Geneva"]'
+    assert score(items, "q4", 53).answer == "53"
+    assert score(items, "q1", ["Doubt"]).answer == '["Doubt"]'

@@ -19,6 +19,7 @@ from medialit.render.editions import is_instructor_only, student_toc
 from medialit.render.reader import (
     GENERATED_MARK,
     NO_KEY,
+    NO_KEYS_PAGE,
     READER_PAGES,
     note_id,
     reader_highlight,
@@ -376,12 +377,26 @@ def test_pages_are_written_for_keyed_articles_and_stale_ones_removed(tricky, tmp
     before = (folder / "tricky-text.md").stat().st_mtime_ns
     write_reader_pages(srcdir, tricky)
     assert (folder / "tricky-text.md").stat().st_mtime_ns == before  # unchanged: not rewritten
+    assert not (folder / f"{NO_KEYS_PAGE}.md").exists()
+
+
+def test_without_any_key_a_page_says_so_and_the_toc_glob_still_matches(tricky, tmp_path):
+    srcdir = tmp_path / "book-root"
+    folder = srcdir / READER_PAGES
+    write_reader_pages(srcdir, tricky)
     (tricky.root / "annotations" / "tricky-text.yaml").unlink()
     written = write_reader_pages(srcdir, Corpus(tricky.root))
-    assert [p.name for p in written] == ["index.md"]
+    assert sorted(p.name for p in written) == ["index.md", f"{NO_KEYS_PAGE}.md"]
     assert not (folder / "tricky-text.md").exists()
-    assert "has no answer key" not in (folder / "index.md").read_text(encoding="utf-8")
+    assert "0 of the 1 articles have an answer key" in (folder / "index.md").read_text("utf-8")
     assert "no key yet" in (folder / "index.md").read_text(encoding="utf-8")
+    assert "None of the 1 articles has an answer key" in (folder / f"{NO_KEYS_PAGE}.md").read_text(
+        encoding="utf-8"
+    )
+    assert sorted(p.name for p in folder.glob("*-*.md")) == [f"{NO_KEYS_PAGE}.md"]
+    (tricky.root / "annotations" / "tricky-text.yaml").write_text(TRICKY_KEY, encoding="utf-8")
+    write_reader_pages(srcdir, Corpus(tricky.root))  # a key again: the stand-in page goes
+    assert sorted(p.name for p in folder.glob("*-*.md")) == ["tricky-text.md"]
 
 
 def test_reader_pages_are_instructor_only_and_listed_by_a_glob():

@@ -1,4 +1,4 @@
-"""Browser fixtures: both editions built once, served on 127.0.0.1, opened in headless Chromium.
+"""Shared browser fixtures: both editions built once, served on 127.0.0.1, one headless Chromium.
 
 Every request that leaves the local server is blocked and recorded, so a page that would need the
 internet fails its test instead of quietly loading from a CDN.
@@ -18,18 +18,11 @@ from pathlib import Path
 import pytest
 
 from medialit.render.build import build_edition
+from medialit.render.sitecheck import CHROMIUM as CHROMIUM_PATH
+from medialit.render.sitecheck import CHROMIUM_FLAGS
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path(CHROMIUM_PATH)
 SCREENSHOTS = ROOT / "_build" / "screenshots"
 
 
