@@ -10,7 +10,7 @@ cells from the previous item up to its own cell, its metadata and its key), ever
 title named there. What it grades:
 
 - span and annotation items: the key spans;
-- a set whose answers are sentence or paragraph ids: those sentences or paragraphs;
+- a set whose answers are sentence or paragraph ids: those, and the paragraphs it asks about;
 - label, set and reflection items: the sentences holding words the question quotes, the
   sentences it names, and (for a set of names) the sentences of its paragraphs that name an
   answer; when it points at nothing finer, the paragraphs it names;
@@ -79,8 +79,9 @@ def questions_of(path: Path) -> list[Question]:
     for number, meta, _cell in item_specs(source):
         cells = source.notebook.cells[previous:number]
         previous = number
-        prose = "\n".join(c.source for c in cells if c.cell_type == "markdown")
-        prose += "\n" + str(meta.get("title", ""))
+        prose = "\n\n".join(c.source for c in cells if c.cell_type == "markdown")
+        prose += "\n\n" + str(meta.get("title", ""))
+        prose = re.sub(r"(?<!\n)\n(?!\n)", " ", prose)  # a quotation may wrap onto the next line
         text = "\n".join(c.source for c in cells) + "\n" + json.dumps(meta, ensure_ascii=False)
         item = items[meta["id"]]
         found.append(Question(f"{source.set_id} {item.id}", item, prose, text))
@@ -150,10 +151,10 @@ def graded_passages(question: Question) -> list[Passage]:
         return []
     if item.kind in ("span", "annotation"):
         return [Passage(item.article_id, s["start"], s["end"], s["text"]) for s in item.key]
-    units = [value for value in key_strings(item) if UNIT.match(value)]
-    if units:
-        return [_unit_span(unit) for unit in units]
     paragraphs = paragraph_ids(question)
+    units = [value for value in key_strings(item) if UNIT.match(value)]
+    if units:  # answers are sentence ids: every sentence of the paragraphs asked about is judged
+        return list(dict.fromkeys(_unit_span(unit) for unit in [*units, *paragraphs]))
     articles = {p.split(":")[0] for p in paragraphs} or referenced_articles(question)
     finer = [_unit_span(sentence_id) for sentence_id in sentence_ids(question)]
     for match in QUOTED.finditer(question.prose):
