@@ -17,6 +17,9 @@ title named there. What it grades:
 - number and code items: nothing (their answers are computed, not read off a passage).
 
 An example gives an item away when its words overlap the words the item grades.
+
+A label item's key must also be what the reviewed expert key (sources/annotations) says about
+the words it grades, with the alternatives the expert key accepts.
 """
 
 from __future__ import annotations
@@ -31,7 +34,10 @@ from typing import Any
 import pytest
 
 from medialit import corpus
+from medialit.annotations import labels
 from medialit.annotations.examples import CodebookExample, codebook_examples
+from medialit.annotations.key import annotations
+from medialit.annotations.schema import LABEL_FIELDS
 from medialit.assign.build import build_set
 from medialit.assign.source import exercise_sources, item_specs, read_source
 from medialit.corpus.textnorm import fold
@@ -58,6 +64,7 @@ class Question:
     item: Any  # medialit.grade.bundle.Item, or a stand-in with the same attributes
     prose: str
     text: str
+    meta: dict[str, Any]  # the item's metadata as written (``labels`` names its label set)
 
 
 @dataclass(frozen=True)
@@ -84,7 +91,7 @@ def questions_of(path: Path) -> list[Question]:
         prose = re.sub(r"(?<!\n)\n(?!\n)", " ", prose)  # a quotation may wrap onto the next line
         text = "\n".join(c.source for c in cells) + "\n" + json.dumps(meta, ensure_ascii=False)
         item = items[meta["id"]]
-        found.append(Question(f"{source.set_id} {item.id}", item, prose, text))
+        found.append(Question(f"{source.set_id} {item.id}", item, prose, text, meta))
     return found
 
 
@@ -120,11 +127,19 @@ def referenced_articles(question: Question) -> set[str]:
     item, ids = question.item, set(corpus.default().ids())
     found = {item.article_id} & ids
     found |= {paragraph_id.split(":")[0] for paragraph_id in paragraph_ids(question)}
-    found |= {a for a in ids if re.search(rf"(?<![a-z0-9-]){re.escape(a)}(?![a-z0-9-])", question.text)}
-    found |= {value.split(":")[0] for value in key_strings(item) if UNIT.match(value) or value in ids}
+    found |= {
+        a for a in ids if re.search(rf"(?<![a-z0-9-]){re.escape(a)}(?![a-z0-9-])", question.text)
+    }
+    found |= {
+        value.split(":")[0] for value in key_strings(item) if UNIT.match(value) or value in ids
+    }
     prose = fold(question.prose).lower()
     titles = corpus.articles().set_index("article_id")["title"]
-    found |= {a for a, title in titles.items() if " ".join(fold(title).lower().split()[:TITLE_WORDS]) in prose}
+    found |= {
+        a
+        for a, title in titles.items()
+        if " ".join(fold(title).lower().split()[:TITLE_WORDS]) in prose
+    }
     return found & ids
 
 
@@ -218,6 +233,39 @@ def example_leaks(questions: list[Question], examples: list[CodebookExample]) ->
     return leaks
 
 
+def expert_disagreements(question: Question) -> list[str]:
+    """For a label item: where its key or alternatives differ from the expert key's entries on
+    the words it grades (an entry's value, plus its alternatives from the same label set)."""
+    set_id = question.meta.get("labels")
+    if question.item.kind != "label" or not set_id:
+        return []
+    fields = {"verdicts": "verdict"}
+    for name, label_set_id in LABEL_FIELDS.items():  # frames: the main frame, not secondary ones
+        fields.setdefault(label_set_id, name)
+    field, label_set = fields[set_id], labels.label_set(set_id)
+    found: dict[str, set[str]] = {}  # value -> the alternatives its entries accept
+    for graded in graded_passages(question):
+        table = annotations(graded.article_id)
+        hit = table[(table["start"] < graded.end) & (table["end"] > graded.start)]
+        for row in hit.itertuples():
+            value = getattr(row, field)
+            values = value if isinstance(value, list | tuple) else [value]
+            for one in (v for v in values if isinstance(v, str)):
+                accepted = {a for a in (row.alternatives or ()) if a in label_set}
+                found.setdefault(one, set()).update(accepted)
+    key, alternatives = question.item.key, set(question.meta.get("alternatives") or [])
+    if key not in found:
+        return [f"{question.where}: key {key!r}, but the expert key has {sorted(found)} there"]
+    problems = []
+    if alternatives - found[key] - set(found):
+        extra = sorted(alternatives - found[key] - set(found))
+        problems.append(f"{question.where}: alternatives {extra} are not in the expert key")
+    if found[key] - alternatives:
+        missing = sorted(found[key] - alternatives)
+        problems.append(f"{question.where}: the expert key also accepts {missing}; add them")
+    return problems
+
+
 # The real exercises.
 
 
@@ -235,6 +283,13 @@ def test_no_item_grades_words_a_codebook_page_shows(questions) -> None:
     assert not leaks, "\n".join(leaks)
 
 
+def test_label_keys_agree_with_the_expert_key(questions) -> None:
+    checked = [q for q in questions if q.item.kind == "label"]
+    assert len(checked) >= 10
+    problems = [problem for question in checked for problem in expert_disagreements(question)]
+    assert not problems, "\n".join(problems)
+
+
 def test_every_passage_item_names_what_it_grades(questions) -> None:
     """An item that reads a passage must point at one, or the checks above see nothing."""
     assert {q.item.kind for q in questions} >= {"label", "span", "set", "annotation"}
@@ -250,10 +305,14 @@ def test_every_passage_item_names_what_it_grades(questions) -> None:
 
 def planted(kind: str, prose: str, key: Any, **fields: Any) -> Question:
     item = SimpleNamespace(
-        id="q9", kind=kind, title="planted", key=key, article_id=fields.get("article_id"),
+        id="q9",
+        kind=kind,
+        title="planted",
+        key=key,
+        article_id=fields.get("article_id"),
         aliases=fields.get("aliases", {}),
     )
-    return Question("planted q9", item, prose, prose + "\n" + json.dumps(fields))
+    return Question("planted q9", item, prose, prose + "\n" + json.dumps(fields), fields)
 
 
 def test_a_question_on_a_published_key_article_is_caught() -> None:
@@ -272,7 +331,9 @@ def test_an_item_that_grades_a_codebook_example_is_caught() -> None:
     example = examples[0]
     shown = example_place(example)
     span = planted(
-        "span", "Copy the words.", [{"start": shown.start, "end": shown.end, "text": shown.what}],
+        "span",
+        "Copy the words.",
+        [{"start": shown.start, "end": shown.end, "text": shown.what}],
         article_id=shown.article_id,
     )
     words = example.quote.split()
@@ -300,3 +361,20 @@ def test_words_elsewhere_in_the_paragraph_are_not_a_leak() -> None:
         assert graded_passages(label) and not example_leaks([label], [example])
         return
     pytest.fail("no codebook example with a second sentence in its paragraph to test against")
+
+
+def test_a_label_key_the_expert_key_does_not_hold_is_caught(questions) -> None:
+    persuasion = next(
+        q for q in questions if q.item.kind == "label" and q.meta["labels"] == "techniques"
+    )
+    assert not expert_disagreements(persuasion)
+    wrong = planted("label", persuasion.prose, "whataboutism", labels="techniques")
+    extra = planted(
+        "label",
+        persuasion.prose,
+        persuasion.item.key,
+        labels="techniques",
+        alternatives=["slogans"],
+    )
+    assert "the expert key has" in expert_disagreements(wrong)[0]
+    assert "not in the expert key" in expert_disagreements(extra)[0]
