@@ -191,7 +191,7 @@ def graded(assigned, tmp_path_factory):
             "sourcing",
             {
                 "q1_source_type": "official",
-                "q3_quoted_sources": ["Albright", "Peskov"],
+                "q3_quoted_sources": ["Yang", "Menendez"],
                 "q4_release_words": "discussed a number of regional and global issues",
                 "q5_block_quotes": 4,
             },
@@ -267,7 +267,7 @@ def test_crafted_partial_answers_earn_exactly_the_expected_credit(graded) -> Non
 
     assert points("sourcing", "q1") == 0  # a named official: wrong type of source
     assert points("sourcing", "q2") == 0  # left blank
-    assert points("sourcing", "q3") == 2.4  # 2 of 3 names, none wrong: F1 .8 of 3 points
+    assert points("sourcing", "q3") == 2.0  # 2 of 4 names, none wrong: F1 2/3 of 3 points
     # 48 of the 251 characters: P = 1, R = 0.1912, F1 = 0.3211, / 0.8 = 0.4013 of 2 points
     assert points("sourcing", "q4") == 0.8
     assert points("sourcing", "q5") == 0  # 4 is not 3
