@@ -36,13 +36,14 @@ browser:  ## Install Debian's Chromium for the browser tests (needs root or sudo
 	fi
 
 test: $(STAMP) browser  ## Run the whole test suite (browser and JupyterLab tests included)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2
 
 test-fast: $(STAMP)  ## Run the tests that need no browser
 	$(BIN)/python -m pytest -m "not browser"
 
-lab: $(STAMP)  ## Open JupyterLab on the notebooks
-	$(BIN)/jupyter lab notebooks
+lab: $(STAMP)  ## Open JupyterLab on the notebooks (MyST .md files open as notebooks via jupytext)
+	$(BIN)/jupyter lab --notebook-dir=. notebooks/00-orientation.md \
+	  $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
 
 lint: $(STAMP)  ## Check style with ruff
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

@@ -26,19 +26,10 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from medialit.render.build import build_edition, html_folder
+from medialit.render.sitecheck import CHROMIUM, CHROMIUM_FLAGS
 
 ROOT = Path(__file__).resolve().parents[1]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 MB = 1_000_000
 TARGETS = {"cold_student_s": 180, "warm_s": 20, "page_bytes": 2 * MB}
 EDITED_PAGE = Path("book") / "intro.md"

@@ -1,7 +1,8 @@
 """Benchmark: grade a synthetic class and print submissions per second, total time, peak memory.
 
 Generates N synthetic submissions from the real exercises (right, partial, wrong and
-malformed answers), grades them with the engine `medialit grade` uses, writes the exports,
+malformed answers; medialit.grade.synthetic, the generator whose class the instructor edition
+reports on), grades them with the engine `medialit grade` uses, writes the exports,
 and reports. Targets on a 2-core machine: 1,000 submissions of the literal-answer sets in
 under 10 s; a class of 200 students with the code exercises in under 60 s.
 
@@ -13,10 +14,8 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import os
 import random
-import re
 import shutil
 import tempfile
 import threading
@@ -24,20 +23,16 @@ import time
 from collections import Counter
 from pathlib import Path
 
-import jupytext
-import nbformat
 import psutil
 
 from medialit.assign.build import assign
-from medialit.assign.source import exercise_sources, read_source
-from medialit.grade.answers import function_source, read_submission
+from medialit.assign.source import exercise_sources
 from medialit.grade.bundle import load_bundle
 from medialit.grade.engine import grade_class
 from medialit.grade.exports import write_outputs
+from medialit.grade.synthetic import reference_table, synthesize
 
 REPO = Path(__file__).resolve().parents[1]
-LOOP = "def {name}(*args):\n    while True:\n        pass\n"
-WRONG_CODE = "def {name}(*args):\n    return None\n"
 
 
 class PeakMemory:
@@ -66,116 +61,6 @@ class PeakMemory:
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join()
-
-
-def reference_answers(path: Path) -> tuple[str, dict[str, object], dict[str, str]]:
-    """Set id, the solution values of the answer variables, and the solution functions."""
-    source = read_source(path)
-    submission = read_submission(nbformat.from_dict(jupytext.read(path)))
-    values = {
-        name: answer.value for name, answer in submission.answers.items() if answer.error is None
-    }
-    functions = {name: function_source(submission, name) for name in submission.definitions}
-    return source.set_id, values, functions
-
-
-def wrong_value(value: object, rng: random.Random) -> object:
-    if isinstance(value, bool):
-        return not value
-    if isinstance(value, int | float):
-        return value + rng.choice([1, 2, 5])
-    if isinstance(value, list):
-        return [*value[: len(value) // 2], "Someone else"]
-    if isinstance(value, str):
-        return value[: max(1, len(value) // 2)] if len(value) > 30 else "opinion"
-    return None
-
-
-def make_notebook(release: str, answers: dict[str, object], code: str) -> str:
-    notebook = nbformat.reads(release, as_version=4)
-    for cell in notebook.cells:
-        if cell.cell_type == "code":
-            for name, value in answers.items():
-                line = f"{name} = {value!r}"
-                cell.source = re.sub(
-                    rf"^{name} = None.*$", lambda _, line=line: line, cell.source, flags=re.M
-                )
-    if code:
-        notebook.cells.append(nbformat.v4.new_code_cell(code))
-    return nbformat.writes(notebook)
-
-
-def synthesize(
-    out: Path,
-    sets: list[str],
-    students: int,
-    release_dir: Path,
-    references: dict,
-    bundle,
-    rng: random.Random,
-    loops: float,
-) -> Counter:
-    """Write DIR/<student>/<set>.ipynb (+ annotations) for a mix of answer qualities."""
-    kinds: Counter = Counter()
-    releases = {s: (release_dir / f"{s}.ipynb").read_text(encoding="utf-8") for s in sets}
-    for number in range(students):
-        student = out / f"student{number:04d}"
-        student.mkdir(parents=True)
-        for set_id in sets:
-            values, functions = references[set_id]
-            items = bundle.sets[set_id].items
-            kind = rng.choices(["right", "partial", "wrong", "malformed"], [4, 3, 2, 1])[0]
-            kinds[kind] += 1
-            path = student / f"{set_id}.ipynb"
-            if kind == "malformed":
-                broken = rng.choice(["json", "version", "types"])
-                if broken == "json":
-                    path.write_text(releases[set_id][: len(releases[set_id]) // 2])
-                    continue
-                if broken == "version":
-                    path.write_text(json.dumps({"nbformat": 3, "worksheets": [], "cells": []}))
-                    continue
-                answers = {name: [value] for name, value in values.items()}
-            elif kind == "right":
-                answers = dict(values)
-            elif kind == "partial":
-                answers = {
-                    name: (value if rng.random() < 0.5 else wrong_value(value, rng))
-                    for name, value in values.items()
-                }
-            else:
-                answers = {name: wrong_value(value, rng) for name, value in values.items()}
-            code = ""
-            for item in items:
-                if item.kind != "code":
-                    continue
-                if kind in ("right", "partial") and rng.random() < 0.8:
-                    code += functions[item.function] + "\n"
-                elif rng.random() < loops:
-                    code += LOOP.format(name=item.function)
-                else:
-                    code += WRONG_CODE.format(name=item.function)
-            path.write_text(make_notebook(releases[set_id], answers, code), encoding="utf-8")
-            annotation_items = [item for item in items if item.kind == "annotation"]
-            if annotation_items and kind != "malformed":
-                entries = []
-                for item in annotation_items:
-                    for span in item.key:
-                        if kind == "right" or rng.random() < 0.5:
-                            entries.append(
-                                {
-                                    "paragraph_id": f"{item.article_id}:p01",
-                                    "start": span["start"],
-                                    "end": span["end"],
-                                    "text": span["text"],
-                                    "layer": item.layer,
-                                    "label": span.get("label"),
-                                }
-                            )
-                (student / f"{set_id}.answers.json").write_text(
-                    json.dumps({"schema": 1, "annotations": entries})
-                )
-    return kinds
 
 
 def _cpu_seconds() -> float:
@@ -273,10 +158,7 @@ def main() -> None:
         sources = exercise_sources(REPO / "exercises")
         assign(sources, work / "assign")
         bundle = load_bundle(work / "assign" / "grader")
-        references = {}
-        for path in sources:
-            set_id, values, functions = reference_answers(path)
-            references[set_id] = (values, functions)
+        references = reference_table(sources)
         literal = [s for s, e in bundle.sets.items() if all(i.kind != "code" for i in e.items)]
         code = [s for s, e in bundle.sets.items() if any(i.kind == "code" for i in e.items)]
         if args.literal:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from medialit.assign import command as assign_command
 from medialit.grade import command as grade_command
+from medialit.report import command as report_command
 
 
 def _corpus_ingest(args: argparse.Namespace) -> int:
@@ -89,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     annotations.set_defaults(run=_annotations)
     assign_command.add_parser(verbs)
     grade_command.add_parser(verbs)
+    report_command.add_parser(verbs)
     return parser
 
 

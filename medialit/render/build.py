@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import json
 import os
@@ -73,11 +75,30 @@ def _stamp(root: Path, edition: str) -> Path:
     return root / "_build" / f"{edition}.stamp.json"
 
 
+@contextlib.contextmanager
+def _exclusive(root: Path, edition: str):
+    """One build of an edition at a time (test workers share the build folder): wait, then go."""
+    lock = root / "_build" / f".{edition}.lock"
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with lock.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def build_edition(root: Path, edition: str, *, reuse: bool = True, timeout: float = 900) -> Build:
     """Build ``edition`` with warnings as errors (``-W -n --keep-going``).
 
     With ``reuse``, a previous successful build is kept when no input has changed since it ran.
+    Concurrent callers (e.g. two pytest-xdist workers) wait for each other and then reuse it.
     """
+    with _exclusive(root.resolve(), edition):
+        return _build_edition(root, edition, reuse=reuse, timeout=timeout)
+
+
+def _build_edition(root: Path, edition: str, *, reuse: bool, timeout: float) -> Build:
     root = root.resolve()
     html = html_folder(root, edition)
     stamp = _stamp(root, edition)

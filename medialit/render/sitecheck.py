@@ -7,6 +7,18 @@ from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
+# Debian's Chromium and the flags that work on a closed network (COURSE.md §7): the tests and the
+# benchmarks open the built site with these.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 TEXT_SUFFIXES = {".html", ".js", ".css", ".txt", ".md", ".ipynb", ".json", ".xml", ".svg", ".inv"}
 # (tag, attribute) pairs whose URL the browser fetches by itself when the page loads.
 LOADED = {

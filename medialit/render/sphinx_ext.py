@@ -12,12 +12,14 @@ from sphinx.config import Config
 from medialit.corpus import Corpus
 from medialit.fileio import atomic_write_text
 from medialit.render.article_page import GENERATED_MARK, article_page, index_page
+from medialit.render.class_report import publish_class_report
 from medialit.render.compare_html import write_compare_view
 from medialit.render.editions import (
     INSTRUCTOR_FOLDERS,
     edition_from_environment,
     edition_toc_path,
 )
+from medialit.render.exercise_pages import write_exercise_pages
 from medialit.render.objectives import (
     OBJECTIVES_FILE,
     exercise_items,
@@ -35,6 +37,16 @@ INSTRUCTOR_BANNER = (
     "Instructor edition: answer keys, solutions and rubrics. Publish only where students cannot "
     "read it."
 )
+
+
+def offline_settings() -> dict[str, Any]:
+    """The Sphinx settings that make myst-nb and Sphinx load the widget manager and MathJax
+    from the site itself (the files are in ``static/``, which the book adds to html_static_path).
+
+    >>> offline_settings()["mathjax_path"]
+    'medialit-vendor/mathjax/tex-chtml.js'
+    """
+    return {"nb_ipywidgets_js": {WIDGETS_JS: {}}, "mathjax_path": MATHJAX_JS}
 
 
 def _write_if_changed(path: Path, text: str) -> None:
@@ -79,9 +91,12 @@ def _on_config_inited(app: Sphinx, config: Config) -> None:
     config.medialit_edition = edition
     write_article_pages(srcdir)
     write_compare_view(srcdir)
+    write_exercise_pages(srcdir)  # the solutions go under book/instructor/: instructor-only
     if edition == "instructor":
         write_objectives_page(srcdir)
         write_reader_pages(srcdir)  # key text: only ever under an instructor-only folder
+        # The synthetic class's report (cached in _build/class-report), at an instructor-only path.
+        config.html_extra_path = [*config.html_extra_path, str(publish_class_report(srcdir))]
     config.external_toc_path = edition_toc_path(srcdir, edition, config.external_toc_path)
     if edition == "student":
         # Belt and braces: the pages are not in the student toc, and Sphinx never reads them.
@@ -90,8 +105,8 @@ def _on_config_inited(app: Sphinx, config: Config) -> None:
             *(f"{folder}/**" for folder in INSTRUCTOR_FOLDERS),
         ]
     config.html_static_path = [*config.html_static_path, str(STATIC)]
-    config.nb_ipywidgets_js = {WIDGETS_JS: {}}
-    config.mathjax_path = MATHJAX_JS
+    for name, value in offline_settings().items():
+        setattr(config, name, value)
     # The theme reads its colour mode from html_context; left empty it logs a console error.
     config.html_context = {"default_mode": "auto", **(config.html_context or {})}
     theme_options = dict(config.html_theme_options or {})
@@ -157,14 +172,24 @@ def _label_sidebar_toggles(
     context["generate_toctree_html"] = generate_labelled
 
 
-def _colab_to_ipynb(
+# Pages generated at build time (not in the repository, so no hub can open them from it):
+# students get the exercises from their instructor, or with the page's download button.
+NO_LAUNCH_FOLDERS = ("book/exercises/", "book/instructor/")
+
+
+def _adjust_launch_buttons(
     app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any
 ) -> None:
-    """Point the Colab button at the page's ``.ipynb`` on the notebooks branch.
+    """Drop launch buttons from generated pages; point Colab at the ``.ipynb`` conversions.
 
     Colab opens only ``.ipynb`` files; the repository keeps MyST markdown notebooks, and the
     publishing workflow pushes their ``.ipynb`` conversions to ``medialit_colab_branch``.
     """
+    if pagename.startswith(NO_LAUNCH_FOLDERS) and "header_buttons" in context:
+        context["header_buttons"] = [
+            group for group in context["header_buttons"] if group.get("label") != "launch-buttons"
+        ]
+        return
     repository_branch = app.config.html_theme_options.get("repository_branch") or "main"
     for group in context.get("header_buttons", []):
         if group.get("label") != "launch-buttons":
@@ -187,7 +212,7 @@ def setup(app: Sphinx) -> dict:
     app.add_config_value("medialit_colab_branch", "notebooks", "html")
     app.connect("config-inited", _on_config_inited, priority=100)
     app.connect("html-page-context", _drop_thebe, priority=900)
-    app.connect("html-page-context", _colab_to_ipynb, priority=900)
+    app.connect("html-page-context", _adjust_launch_buttons, priority=900)
     app.connect("html-page-context", _label_sidebar_toggles, priority=900)
     app.add_css_file("medialit.css")
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "2"}

@@ -7,6 +7,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from medialit.corpus import Corpus
 
@@ -55,8 +56,9 @@ def term_key(token: str) -> str | None:
     return key
 
 
-def term_spans(text: str) -> list[TermSpan]:
-    """Every content word of ``text`` with its offsets.
+@lru_cache(maxsize=4096)
+def term_spans(text: str) -> tuple[TermSpan, ...]:
+    """Every content word of ``text`` with its offsets (remembered: paragraphs recur).
 
     >>> [s.key for s in term_spans("Biden’s remark was outrageous")]
     ['biden', 'remark', 'outrageous']
@@ -66,7 +68,7 @@ def term_spans(text: str) -> list[TermSpan]:
         key = term_key(match[0])
         if key:
             found.append(TermSpan(match.start(), match.end(), key))
-    return found
+    return tuple(found)
 
 
 class TermIndex:

@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import cohen_kappa_score
 
-from medialit.grade.bundle import Bundle, Item
 from medialit.corpus.sentences import split_sentences
+from medialit.grade.bundle import Bundle, Item
 from medialit.report.load import parse_answer
 
 NONE_LABEL = "(none)"

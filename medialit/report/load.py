@@ -89,7 +89,8 @@ def load_gradebook(path: str | Path, bundle: Bundle) -> pd.DataFrame:
         items[(s, i)].title or i for s, i in zip(table["set"], table["item"], strict=True)
     ]
     table["kind"] = [items[(s, i)].kind for s, i in zip(table["set"], table["item"], strict=True)]
-    table["graded"] = table["status"] != "pending"
+    # A row is graded once it has points: the grader's, or a person's typed over a pending one.
+    table["graded"] = table["points"].notna()
     table["fraction"] = (table["points"] / table["max_points"]).where(table["graded"])
     return table
 

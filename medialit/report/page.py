@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from medialit.grade.bundle import Bundle
 from medialit.fileio import atomic_write_text
+from medialit.grade.bundle import Bundle
 from medialit.report import charts, stats
 from medialit.report.agreement import (
     RELIABLE,
@@ -24,6 +24,7 @@ color:#1b1b1b;background:#fff}
 table{border-collapse:collapse;margin:1em 0;width:100%}caption{text-align:left;font-weight:600}
 th,td{border:1px solid #666;padding:.3em .5em;text-align:left;vertical-align:top}
 td.n{text-align:right;font-variant-numeric:tabular-nums}img{max-width:100%;height:auto}
+td{overflow-wrap:anywhere}.wide{overflow-x:auto;max-width:100%}
 .flag{font-weight:700}.flag::before{content:"\\26A0\\FE0F  "}
 .headline{display:flex;gap:1.5em;flex-wrap:wrap;padding:0;list-style:none}
 .headline li{border:2px solid #333;border-radius:.4em;padding:.5em 1em}
@@ -44,9 +45,11 @@ def _table(frame: pd.DataFrame, caption: str, percent: tuple[str, ...] = ()) -> 
             else:
                 cells.append(f"<td>{html.escape(str(value))}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
+    # A wide table scrolls inside its own region (focusable, so keyboards can scroll it too).
     return (
+        f'<div class="wide" role="region" tabindex="0" aria-label="{html.escape(caption)}">'
         f"<table><caption>{html.escape(caption)}</caption><thead><tr>{head}</tr></thead>"
-        f"<tbody>{''.join(rows)}</tbody></table>"
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
     )
 
 

@@ -98,8 +98,16 @@ def _display(answer: object) -> str:
 
 
 def most_missed(table: pd.DataFrame, limit: int = 5) -> pd.DataFrame:
-    """The items with the lowest mean score (graded items only), hardest first."""
+    """The items with the lowest mean score, hardest first.
+
+    Only items at least half of whose answers are graded take part: a hand-graded item with a
+    few early (often malformed) answers graded would otherwise top the list by accident.
+    """
     items = item_table(table).dropna(subset=["mean_fraction"])
+    graded = table[table["graded"]].groupby(["set", "item"])["student"].count()
+    answered = table.groupby(["set", "item"])["student"].count()
+    share = (graded / answered).reindex(list(zip(items["set"], items["item"], strict=True)))
+    items = items[(share.fillna(0) >= 0.5).to_numpy()]
     return items.sort_values(["mean_fraction", "set", "item"]).head(limit).reset_index(drop=True)
 
 

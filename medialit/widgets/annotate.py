@@ -450,5 +450,17 @@ def annotate(
     corpus: Corpus | None = None,
 ) -> AnnotateWidget:
     """The annotation widget. Work is saved in ``<notebook-stem>.answers.json`` beside the
-    notebook (give ``notebook='name.ipynb'`` if the widget cannot tell its name)."""
+    notebook (give ``notebook='name.ipynb'`` if the widget cannot tell its name).
+
+    >>> import json, pathlib, tempfile
+    >>> notebook = pathlib.Path(tempfile.mkdtemp()) / "lesson.ipynb"
+    >>> tool = annotate("biden-putin-meeting", notebook=notebook)
+    >>> tool.paragraph.value = "biden-putin-meeting:p13"
+    >>> tool.quote.value = "virtually nil"
+    >>> tool.layer.value, tool.label.value = "claims", "prediction"
+    >>> tool.add_button.click()
+    >>> saved = json.loads(notebook.with_name("lesson.answers.json").read_text())
+    >>> [(a["annotation_id"], a["text"], a["label"]) for a in saved["annotations"]]
+    [('a001', 'virtually nil', 'prediction')]
+    """
     return AnnotateWidget(corpus or default(), answers_file(notebook, answers), article_id)

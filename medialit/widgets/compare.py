@@ -196,7 +196,16 @@ def compare(
 ) -> CompareWidget:
     """The comparison widget. Start it on two (or more) articles, a topic from
     ``sources/topics.yaml`` or a list of paragraph ids; ``source`` is "key", "mine" or "both"
-    ("mine" reads the answers file the annotate widget saves beside the notebook)."""
+    ("mine" reads the answers file the annotate widget saves beside the notebook).
+
+    >>> view = compare(topic="sanctions")
+    >>> view.topic.value = "india-quad"
+    >>> "putin-changed-stance:p02" in view.view.value
+    True
+    >>> view.layer_boxes["claims"].value = True
+    >>> "CLAIM: " in view.view.value
+    True
+    """
     corpus = corpus or default()
     topics = load_topics(corpus, strict=False)
     mode = "paragraphs" if paragraph_ids else "articles" if articles else "topic"

@@ -26,15 +26,39 @@ from medialit.widgets.annotate import check_saved
 from medialit.widgets.session import answers_file
 from medialit.widgets.store import AnswersFile
 
-KINDS = ("paragraph_id", "quote", "label", "set", "number", "annotation", "reflection")
+KINDS = ("paragraph_id", "quote", "label", "set", "number", "choice", "annotation", "reflection")
 FORMS_ENV = "MEDIALIT_SELF_CHECKS"
-FORMS_FILE = Path("exercises") / "self_checks.yaml"
+FORMS_FILE = Path("notebooks") / "self_checks.yaml"
+# The fields of a question in the forms file; ``check`` is the kind of check.
+FILE_FIELDS = {
+    "notebook",
+    "prompt",
+    "check",
+    "article_id",
+    "label_set",
+    "choices",
+    "answer",
+    "explanation",
+    "hint",
+    "layer",
+    "min_words",
+}
+# The fields a notebook cell may also pass to self_check (they must agree with the file).
+INLINE_FIELDS = {"kind", "article_id", "label_set", "layer", "min_words", "choices"}
 QUOTE_MARKS = "\"“”‘’' "
+FOOTER = (
+    "A self-check looks at the form of your answer and at public facts only; graded answers "
+    "are marked later."
+)
 
 
 @dataclass(frozen=True)
 class CheckForm:
-    """What a question's answer must look like (public: no key, no hidden checks)."""
+    """What a question's answer must look like (public: no key, no hidden checks).
+
+    ``answer`` is only ever a public fact (a count or a date the student can look up), for
+    "number" and "choice" questions; ``hint`` is shown when the form is not right yet.
+    """
 
     question_id: str
     kind: str
@@ -42,23 +66,29 @@ class CheckForm:
     label_set: str | None = None  # for "label": a codebook label-set id, e.g. "techniques"
     layer: str | None = None  # for "annotation": the layer the annotations belong to
     min_words: int = 0  # for "reflection"
+    choices: tuple[str, ...] = ()  # for "choice"
+    answer: Any = None  # for "number" and "choice": a public fact, never a graded answer
+    hint: str = ""
 
     def __post_init__(self) -> None:
+        where = f"question {self.question_id!r}"
         if self.kind not in KINDS:
-            raise ValueError(
-                f"question {self.question_id!r}: kind {self.kind!r} is not one of "
-                f"{', '.join(KINDS)}."
-            )
+            raise ValueError(f"{where}: kind {self.kind!r} is not one of {', '.join(KINDS)}.")
         if self.kind == "label" and self.label_set is None:
             raise ValueError(
-                f"question {self.question_id!r}: a label question needs label_set "
-                f"(one of {', '.join(labels.LABEL_SETS)})."
+                f"{where}: a label question needs label_set (one of "
+                f"{', '.join(labels.LABEL_SETS)})."
             )
         if self.label_set is not None:
             labels.label_set(self.label_set)
         if self.kind == "annotation" and (self.layer is None or self.article_id is None):
+            raise ValueError(f"{where}: an annotation question needs article_id and layer.")
+        if self.kind == "choice" and len(self.choices) < 2:
+            raise ValueError(f"{where}: a choice question needs at least two choices.")
+        if self.answer is not None and self.kind not in ("number", "choice"):
             raise ValueError(
-                f"question {self.question_id!r}: an annotation question needs article_id and layer."
+                f"{where}: only number and choice questions may carry an answer "
+                "(a public fact); a self-check never holds a graded answer."
             )
 
 
@@ -71,53 +101,74 @@ class CheckResult:
     messages: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
-        head = (
-            "✔ Form check passed" if self.ok else "✖ Not yet: check the form"
-        ) + f" ({self.question_id})"
+        head = ("✔ Check passed" if self.ok else "✖ Not yet") + f" ({self.question_id})"
         return "\n".join(
             [
                 head,
                 *(f"- {message}" for message in self.messages),
-                "This checks the form of your answer only; it is graded later.",
+                FOOTER,
             ]
         )
 
     def _repr_html_(self) -> str:
-        head = "✔ Form check passed" if self.ok else "✖ Not yet: check the form"
+        head = "✔ Check passed" if self.ok else "✖ Not yet"
         items = "".join(f"<li>{html.escape(message)}</li>" for message in self.messages)
         return (
             f'<div class="ml-self-check" role="status"><strong>{head}</strong> '
             f"({html.escape(self.question_id)})<ul>{items}</ul>"
-            "<small>This checks the form of your answer only; it is graded later.</small>"
+            f"<small>{FOOTER}</small>"
             "</div>"
         )
 
 
 def forms_path() -> Path:
-    """The public file of check forms: ``$MEDIALIT_SELF_CHECKS`` or exercises/self_checks.yaml."""
+    """The public self-check questions: ``$MEDIALIT_SELF_CHECKS`` or notebooks/self_checks.yaml."""
     override = os.environ.get(FORMS_ENV)
     return Path(override) if override else default_sources().parent / FORMS_FILE
 
 
 def load_forms(path: str | os.PathLike[str] | None = None) -> dict[str, CheckForm]:
-    """Read the check forms: ``{question_id: {kind: ..., article_id: ..., ...}}`` under
-    ``questions:``; a bad entry raises ValueError naming the file and the question."""
+    """Read the self-check questions (format at the top of notebooks/self_checks.yaml:
+    question id -> notebook, prompt, check, article_id, label_set, choices, answer, explanation,
+    hint); a bad entry raises ValueError naming the file, the question and the fix."""
     path = Path(path) if path is not None else forms_path()
     if not path.exists():
         return {}
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    questions = raw.get("questions") if isinstance(raw, dict) else None
-    if not isinstance(questions, dict):
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as error:
         raise ValueError(
-            f"{path}: has no 'questions:' mapping. Fix: write 'questions:' and under "
-            "it one 'question-id: {kind: ...}' per question."
+            f"{path}: is not valid YAML ({error}). Fix the indentation, colons and quotes."
+        ) from None
+    if not isinstance(raw, dict):
+        raise ValueError(
+            f"{path}: is not a mapping. Fix: write one 'question-id:' per question "
+            "with its fields below it."
         )
     forms = {}
-    for question_id, spec in questions.items():
+    for question_id, spec in raw.items():
+        where = f"{path}: question {question_id!r}"
+        if not isinstance(spec, dict) or "check" not in spec:
+            raise ValueError(
+                f"{where}: give its fields as a mapping, with `check:` (one of {', '.join(KINDS)})."
+            )
+        unknown = sorted(set(spec) - FILE_FIELDS)
+        if unknown:
+            raise ValueError(
+                f"{where}: unknown field(s) {', '.join(unknown)}. Fix: use only "
+                f"{', '.join(sorted(FILE_FIELDS))}."
+            )
+        fields = {
+            name: spec[name]
+            for name in ("article_id", "label_set", "layer", "min_words", "answer", "hint")
+            if name in spec
+        }
+        if "choices" in spec:
+            fields["choices"] = tuple(spec["choices"])
         try:
-            forms[str(question_id)] = CheckForm(str(question_id), **(spec or {}))
+            forms[str(question_id)] = CheckForm(str(question_id), spec["check"], **fields)
         except (TypeError, ValueError, labels.UnknownLabel) as error:
-            raise ValueError(f"{path}: question {question_id!r}: {error}") from None
+            raise ValueError(f"{where}: {error}") from None
     return forms
 
 
@@ -216,12 +267,36 @@ def _check_set(answer: Any) -> list[tuple[bool, str]]:
     return [(True, f"A list of {len(answer)} different name(s).")]
 
 
-def _check_number(answer: Any) -> list[tuple[bool, str]]:
+def _check_number(answer: Any, fact: Any = None) -> list[tuple[bool, str]]:
     if isinstance(answer, bool) or not isinstance(answer, int | float) or not math.isfinite(answer):
         return [
             (False, f"The answer should be a number like 53 or 0.53, not {_type_name(answer)}.")
         ]
-    return [(True, f"{answer} is a number.")]
+    if fact is None:
+        return [(True, f"{answer} is a number.")]
+    if match.match_number(answer, fact):
+        return [(True, f"{answer} is what the sources give.")]
+    return [(False, f"{answer} is a number, but not the one the sources give.")]
+
+
+def _check_choice(
+    answer: Any, choices: tuple[str, ...], fact: Any = None
+) -> list[tuple[bool, str]]:
+    if not isinstance(answer, str):
+        return [(False, f"Answer with one of the choices, as text: {', '.join(choices)}.")]
+    folded = {match.normalize_label(choice): choice for choice in choices}
+    chosen = folded.get(match.normalize_label(answer))
+    if chosen is None:
+        return [(False, f"“{answer}” is not one of the choices: {', '.join(choices)}.")]
+    if fact is None or chosen == fact:
+        return [
+            (
+                True,
+                f"“{chosen}” is one of the choices"
+                + ("." if fact is None else ", and the right one."),
+            )
+        ]
+    return [(False, f"“{chosen}” is one of the choices, but not the one the sources support.")]
 
 
 def _check_reflection(answer: Any, min_words: int) -> list[tuple[bool, str]]:
@@ -280,7 +355,7 @@ def check(form: CheckForm, answer: Any, corpus: Corpus | None = None) -> CheckRe
     >>> check(form, '"walk and chew gum"').ok
     True
     >>> print(check(CheckForm("demo", "label", label_set="techniques"), "loaded langauge"))
-    ✖ Not yet: check the form (demo)
+    ✖ Not yet (demo)
     - “loaded langauge” is not one of the persuasion techniques. Did you mean “loaded_language”? ...
     """
     corpus = corpus or default()
@@ -295,14 +370,18 @@ def check(form: CheckForm, answer: Any, corpus: Corpus | None = None) -> CheckRe
     elif form.kind == "set":
         results = _check_set(answer)
     elif form.kind == "number":
-        results = _check_number(answer)
+        results = _check_number(answer, form.answer)
+    elif form.kind == "choice":
+        results = _check_choice(answer, form.choices, form.answer)
     elif form.kind == "reflection":
         results = _check_reflection(answer, form.min_words)
     else:
         results = _check_annotations(corpus, answer, form)
-    return CheckResult(
-        form.question_id, all(ok for ok, _ in results), [message for _, message in results]
-    )
+    ok = all(passed for passed, _ in results)
+    messages = [message for _, message in results]
+    if not ok and form.hint:
+        messages.append(f"Hint: {' '.join(form.hint.split())}")
+    return CheckResult(form.question_id, ok, messages)
 
 
 def self_check(
@@ -313,18 +392,39 @@ def self_check(
     corpus: Corpus | None = None,
     **form: Any,
 ) -> CheckResult:
-    """Check the form of an answer now. The question's form comes from the public check forms
-    (exercises/self_checks.yaml), or is given here: ``self_check("q1", x, kind="quote",
-    article_id="biden-putin-meeting")``. It never says whether the answer is right."""
-    if form:
+    """Check an answer now: its form, and public facts only. The question comes from the
+    public self-check file (notebooks/self_checks.yaml); a notebook cell may repeat its form
+    (``kind=``, ``article_id=``, ``label_set=``), which must then agree with the file, or give it
+    alone for a question the file does not list. It never says whether a graded answer is right.
+
+    >>> self_check("q00-cite", "russia-china-resist:p07", kind="paragraph_id",
+    ...            article_id="russia-china-resist").ok
+    True
+    """
+    known = forms if isinstance(forms, Mapping) else load_forms(forms)
+    where = forms if forms is not None and not isinstance(forms, Mapping) else forms_path()
+    unknown = sorted(set(form) - INLINE_FIELDS)
+    if unknown:
+        raise TypeError(
+            f"self_check() got unknown argument(s) {', '.join(unknown)}; it takes "
+            f"{', '.join(sorted(INLINE_FIELDS))}."
+        )
+    if "choices" in form:
+        form["choices"] = tuple(form["choices"])
+    if question_id in known:
+        chosen = known[question_id]
+        differ = {name: value for name, value in form.items() if getattr(chosen, name) != value}
+        if differ:
+            said = ", ".join(f"{name}={getattr(chosen, name)!r}" for name in differ)
+            raise ValueError(
+                f"self_check({question_id!r}) passes {differ}, but {where} says "
+                f"{said}. Fix: make the cell agree with the file."
+            )
+    elif form:
         chosen = CheckForm(question_id, **form)
     else:
-        known = forms if isinstance(forms, Mapping) else load_forms(forms)
-        if question_id not in known:
-            where = forms if forms is not None and not isinstance(forms, Mapping) else forms_path()
-            raise KeyError(
-                f"No self-check is defined for {question_id!r} in {where}. Questions: "
-                f"{', '.join(known) or 'none'}."
-            )
-        chosen = known[question_id]
+        raise KeyError(
+            f"No self-check is defined for {question_id!r} in {where}; give its form "
+            "here, e.g. kind='quote', article_id='...'."
+        )
     return check(chosen, answer, corpus)

@@ -131,12 +131,17 @@ def test_the_guide_text_is_only_in_the_instructor_edition(student_text, instruct
     assert leaked == [], f"instructor guide text in the student edition: {leaked[:3]}"
 
 
-def test_no_key_text_is_in_the_student_edition(student_text):
-    leaked = [text for text in key_texts(ROOT) if normalise(text) in student_text]
+def test_no_key_text_is_in_the_student_edition(student_text, instructor_text):
+    texts = key_texts(ROOT)
+    assert texts, "sources/annotations holds no key text to look for"
+    leaked = [text for text in texts if normalise(text) in student_text]
     assert leaked == [], f"{len(leaked)} key rationales in the student edition, e.g. {leaked[0]!r}"
+    # Positive control: the instructor edition's annotated readers do show the rationales.
+    shown = [text for text in texts if normalise(text) in instructor_text]
+    assert len(shown) > len(texts) / 2, f"only {len(shown)} of {len(texts)} found for instructors"
 
 
-def test_no_solution_is_in_the_student_edition(student_text):
+def test_no_solution_is_in_the_student_edition(student_text, instructor_text, student_site):
     sources = solution_texts(ROOT)
     unreadable = [path for path, solutions in sources.items() if not solutions]
     assert not unreadable, (
@@ -151,6 +156,11 @@ def test_no_solution_is_in_the_student_edition(student_text):
         if normalise(text) in student_text
     ]
     assert leaked == [], f"solutions in the student edition: {leaked[:2]}"
+    # Positive controls: the exercises are in the student edition; their solutions are shown
+    # (folded) in the instructor edition.
+    assert len(list((student_site / "book" / "exercises").glob("*.html"))) == len(sources)
+    for path, solutions in sources.items():
+        assert any(normalise(text) in instructor_text for text in solutions), path
 
 
 def test_the_leak_search_finds_a_planted_key(tmp_path: Path, student_text):
@@ -158,8 +168,6 @@ def test_the_leak_search_finds_a_planted_key(tmp_path: Path, student_text):
     key = tmp_path / "sources" / "annotations"
     key.mkdir(parents=True)
     article_line = "Cite a paragraph by its id, for example"
-    (key / "planted.yaml").write_text(
-        yaml.safe_dump({"entries": [{"rationale": article_line}]})
-    )
+    (key / "planted.yaml").write_text(yaml.safe_dump({"entries": [{"rationale": article_line}]}))
     texts = key_texts(tmp_path)
     assert texts and any(normalise(text) in student_text for text in texts)

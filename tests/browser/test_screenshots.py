@@ -1,8 +1,8 @@
 """Screenshots for review, saved under _build/screenshots/: an article, a notebook, the comparison.
 
-The article page exists now. The notebook page is the first page with executed code cells; the
-comparison view is the first page with the comparison widget's markup (``[data-ml-compare]``, from
-medialit.render's comparison view). Each screenshot is taken when its page exists.
+The notebook page is the first walk-through notebook (notebooks/) with executed code cells; the
+comparison view is the first page with the comparison view's markup (``[data-ml-compare]``, from
+medialit.render.compare_html).
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ def _png_size(path: Path) -> tuple[int, int]:
     return struct.unpack(">II", header[16:24])
 
 
-def _first_page_with(site, markers: tuple[str, ...]) -> str | None:
-    for path in site.pages():
+def _first_page_with(site, markers: tuple[str, ...], prefix: str = "") -> str | None:
+    for path in sorted(site.pages(), key=lambda page: not page.startswith(prefix)):
         text = (site.folder / path).read_text(encoding="utf-8")
         if any(marker in text for marker in markers):
             return path
@@ -51,8 +51,10 @@ def test_article_page_screenshot(sites, open_page):
 
 def test_notebook_page_screenshot(sites, open_page):
     site = sites["student"]
-    path = _first_page_with(site, ('class="cell_output',))
-    assert path is not None, "the student edition has no page with executed code cells"
+    path = _first_page_with(site, ('class="cell_output',), prefix="notebooks/")
+    assert path is not None and path.startswith("notebooks/"), (
+        f"no walk-through notebook with executed code cells (found {path})"
+    )
     page, visit = open_page(site, path)
     assert page.locator(".cell_output").count() >= 1
     page.wait_for_load_state("networkidle")
@@ -63,8 +65,7 @@ def test_notebook_page_screenshot(sites, open_page):
 def test_comparison_view_screenshot(sites, open_page):
     site = sites["student"]
     path = _first_page_with(site, COMPARE_MARKUP)
-    if path is None:
-        pytest.skip("no comparison view in the book yet (it comes with the widgets work)")
+    assert path is not None, "the student edition has no comparison view"
     page, visit = open_page(site, path)
     page.wait_for_load_state("networkidle")
     assert page.locator("[data-ml-compare], .ml-cmp-app").first.is_visible()

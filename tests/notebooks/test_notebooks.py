@@ -47,8 +47,15 @@ NAMES = (
 )
 CHECKS = ("paragraph_id", "quote", "label", "number", "choice")
 SELF_CHECK_FIELDS = {
-    "notebook", "prompt", "check", "article_id", "label_set", "choices", "answer",
-    "explanation", "hint",
+    "notebook",
+    "prompt",
+    "check",
+    "article_id",
+    "label_set",
+    "choices",
+    "answer",
+    "explanation",
+    "hint",
 }
 # The form a notebook passes to medialit.widgets.self_check, from the entry's fields.
 FORM_FIELDS = {"kind": "check", "article_id": "article_id", "label_set": "label_set"}
@@ -104,8 +111,10 @@ def quote_problems(text: str, where: str) -> list[str]:
         quote, article_id = match["quote"], match["article"]
         paragraph_id = f"{article_id}:p{match['number']}"
         if article_id not in corpus.default().ids():
-            problems.append(f"{where}: {paragraph_id} names no article of the corpus "
-                            f"({', '.join(corpus.default().ids())}).")
+            problems.append(
+                f"{where}: {paragraph_id} names no article of the corpus "
+                f"({', '.join(corpus.default().ids())})."
+            )
             continue
         found = corpus.locate_all(quote, article_id)
         if not any(location.paragraph_id == paragraph_id for location in found):
@@ -122,8 +131,10 @@ def quote_problems(text: str, where: str) -> list[str]:
             continue
         words = match["quote"].split()
         if len(words) >= 4 and corpus.locate_all(match["quote"]):
-            problems.append(f"{where}: “{match['quote']}” quotes an article but gives no "
-                            "paragraph id: add (`article-id:pNN`) after the closing quote.")
+            problems.append(
+                f"{where}: “{match['quote']}” quotes an article but gives no "
+                "paragraph id: add (`article-id:pNN`) after the closing quote."
+            )
     return problems
 
 
@@ -150,8 +161,9 @@ def quoting_texts() -> list[tuple[str, str]]:
         for question_id, entry in (load_yaml(SELF_CHECKS) or {}).items():
             for field in ("prompt", "explanation", "hint"):
                 if isinstance(entry, dict) and isinstance(entry.get(field), str):
-                    texts.append((f"notebooks/self_checks.yaml, {question_id}.{field}",
-                                  entry[field]))
+                    texts.append(
+                        (f"notebooks/self_checks.yaml, {question_id}.{field}", entry[field])
+                    )
     for path in sorted(DOSSIER.glob("*.md")):
         texts.append((str(path.relative_to(ROOT)), path.read_text(encoding="utf-8")))
     return texts
@@ -198,7 +210,8 @@ def test_notebook_has_the_parts_of_a_walk_through(path: Path) -> None:
     notebook = read_notebook(path)
     opening = "\n".join(source for _, source in markdown_of(notebook)[:2])
     assert re.search(r"Estimated time:\s*\d+", opening), (
-        f"{path.name}: say 'Estimated time: NN minutes' in the opening cell")
+        f"{path.name}: say 'Estimated time: NN minutes' in the opening cell"
+    )
     text = "\n".join(source for _, source in markdown_of(notebook))
     assert re.search(r"^#+ .*Summary", text, re.M), f"{path.name}: end with a Summary section"
     assert re.search(r"exercise set", text, re.I), f"{path.name}: point to its exercise set"
@@ -242,15 +255,27 @@ def stderr_outputs(notebook: nbformat.NotebookNode) -> list[str]:
 
 
 def test_stderr_and_errors_are_caught() -> None:
-    notebook = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_code_cell("x = 1", outputs=[
-            nbformat.v4.new_output("stream", name="stdout", text="fine\n")]),
-        nbformat.v4.new_code_cell("import warnings", outputs=[
-            nbformat.v4.new_output("stream", name="stderr", text="UserWarning: careful\n")]),
-        nbformat.v4.new_code_cell("1/0", outputs=[
-            nbformat.v4.new_output("error", ename="ZeroDivisionError", evalue="division by zero",
-                                   traceback=[])]),
-    ])
+    notebook = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell(
+                "x = 1", outputs=[nbformat.v4.new_output("stream", name="stdout", text="fine\n")]
+            ),
+            nbformat.v4.new_code_cell(
+                "import warnings",
+                outputs=[
+                    nbformat.v4.new_output("stream", name="stderr", text="UserWarning: careful\n")
+                ],
+            ),
+            nbformat.v4.new_code_cell(
+                "1/0",
+                outputs=[
+                    nbformat.v4.new_output(
+                        "error", ename="ZeroDivisionError", evalue="division by zero", traceback=[]
+                    )
+                ],
+            ),
+        ]
+    )
     found = stderr_outputs(notebook)
     assert len(found) == 2
     assert found[0].startswith("cell 2: UserWarning") and "ZeroDivisionError" in found[1]
@@ -262,10 +287,13 @@ def test_notebook_runs_clean_in_a_fresh_kernel(
 ) -> None:
     notebook = read_notebook(path)
     # IPC transport: a local kernel needs no TCP port (and the kernel logs no TCP warning).
-    manager = KernelManager(kernel_name="python3", transport="ipc",
-                            connection_file=str(tmp_path / "kernel.json"))
+    manager = KernelManager(
+        kernel_name="python3", transport="ipc", connection_file=str(tmp_path / "kernel.json")
+    )
     client = NotebookClient(
-        notebook, km=manager, timeout=HANG_GUARD_SECONDS,
+        notebook,
+        km=manager,
+        timeout=HANG_GUARD_SECONDS,
         resources={"metadata": {"path": str(NOTEBOOKS)}},
     )
     started = time.perf_counter()
@@ -281,14 +309,16 @@ def test_notebook_runs_clean_in_a_fresh_kernel(
     noise = stderr_outputs(notebook)
     assert not noise, f"{path.name} printed to stderr (warnings count):\n" + "\n".join(noise)
     charts = [
-        number for number, cell in enumerate(notebook.cells, 1)
+        number
+        for number, cell in enumerate(notebook.cells, 1)
         if any("image/png" in output.get("data", {}) for output in cell.get("outputs", []))
     ]
     assert charts, f"{path.name}: no chart was drawn (expected at least one PNG output)"
     drawing = {number for number, _ in chart_cells(read_notebook(path))}
     assert set(charts) <= drawing, (
         f"{path.name}: cells {sorted(set(charts) - drawing)} draw a chart that "
-        "test_every_chart_has_a_text_alternative does not see: call plt.show() in them")
+        "test_every_chart_has_a_text_alternative does not see: call plt.show() in them"
+    )
 
 
 CHART_CALL = re.compile(r"\bplt\.show\(|\.savefig\(|\bdisplay\(fig")
@@ -296,8 +326,11 @@ CHART_CALL = re.compile(r"\bplt\.show\(|\.savefig\(|\bdisplay\(fig")
 
 def chart_cells(notebook: nbformat.NotebookNode) -> list[tuple[int, Any]]:
     """(number, cell) of the code cells that draw a matplotlib chart."""
-    return [(number, cell) for number, cell in enumerate(notebook.cells, 1)
-            if cell.cell_type == "code" and CHART_CALL.search(cell.source)]
+    return [
+        (number, cell)
+        for number, cell in enumerate(notebook.cells, 1)
+        if cell.cell_type == "code" and CHART_CALL.search(cell.source)
+    ]
 
 
 @pytest.mark.parametrize("path", notebook_paths(), ids=lambda p: p.stem)
@@ -310,8 +343,9 @@ def test_every_chart_has_a_text_alternative(path: Path) -> None:
     assert not missing, (
         f"{path.name}: cells {missing} draw a chart without a text alternative for screen "
         "readers (the book would use the image's file name). Give each such cell the metadata "
-        "`mystnb: {image: {alt: \"...\"}}`, a sentence of eight words or more saying what the "
-        "chart shows.")
+        '`mystnb: {image: {alt: "..."}}`, a sentence of eight words or more saying what the '
+        "chart shows."
+    )
 
 
 # ----------------------------------------------------------------------- objectives.yaml
@@ -333,33 +367,39 @@ def test_objectives_file_is_valid() -> None:
     for number, item in enumerate(objectives(), 1):
         where = f"notebooks/objectives.yaml, item {number}"
         assert isinstance(item, dict), f"{where}: each item is a mapping"
-        assert {"id", "notebook", "text"} <= set(item) <= {"id", "notebook", "text",
-                                                           "unit_objectives"}, (
-            f"{where}: the keys are id, notebook, text and unit_objectives (found {sorted(item)})")
+        assert (
+            {"id", "notebook", "text"} <= set(item) <= {"id", "notebook", "text", "unit_objectives"}
+        ), f"{where}: the keys are id, notebook, text and unit_objectives (found {sorted(item)})"
         for unit_id in item.get("unit_objectives", []):
             assert unit_id in unit_objective_ids(), (
                 f"{where}: unit objective {unit_id!r} is not in "
-                f"{UNIT_OBJECTIVES.relative_to(ROOT)} ({', '.join(unit_objective_ids())})")
+                f"{UNIT_OBJECTIVES.relative_to(ROOT)} ({', '.join(unit_objective_ids())})"
+            )
         assert OBJECTIVE_ID.match(str(item["id"])), f"{where}: id looks like 'sourcing-1'"
         assert item["id"] not in seen, f"{where}: id {item['id']!r} is used twice"
         seen.add(item["id"])
         assert item["notebook"] in NAMES, f"{where}: notebook must be one of {NAMES}"
         assert (NOTEBOOKS / f"{item['notebook']}.md").exists(), (
-            f"{where}: notebooks/{item['notebook']}.md does not exist")
+            f"{where}: notebooks/{item['notebook']}.md does not exist"
+        )
         assert isinstance(item["text"], str) and len(item["text"].split()) >= 5, (
-            f"{where}: text is one sentence saying what the student can do")
+            f"{where}: text is one sentence saying what the student can do"
+        )
 
 
 @pytest.mark.parametrize("path", notebook_paths(), ids=lambda p: p.stem)
 def test_notebook_shows_its_objectives_word_for_word(path: Path) -> None:
     expected = [(o["id"], o["text"]) for o in objectives() if o["notebook"] == path.stem]
-    assert len(expected) >= 3, f"notebooks/objectives.yaml lists {len(expected)} objectives " \
+    assert len(expected) >= 3, (
+        f"notebooks/objectives.yaml lists {len(expected)} objectives "
         f"for {path.stem}; give it at least three"
+    )
     text = "\n".join(source for _, source in markdown_of(read_notebook(path)))
     shown = [(m["id"], m["text"]) for m in OBJECTIVE_LINE.finditer(text)]
     assert shown == expected, (
         f"{path.name} shows objectives {shown}\nbut notebooks/objectives.yaml has {expected}: "
-        "copy them from the YAML (it is the source of truth)")
+        "copy them from the YAML (it is the source of truth)"
+    )
 
 
 # ---------------------------------------------------------------------- self_checks.yaml
@@ -378,12 +418,14 @@ def test_self_checks_file_is_valid() -> None:
         assert match, f"{where}: ids look like 'q01-short-name'"
         assert isinstance(entry, dict), f"{where}: give the fields as a mapping"
         assert not set(entry) - SELF_CHECK_FIELDS, (
-            f"{where}: unknown fields {sorted(set(entry) - SELF_CHECK_FIELDS)}")
+            f"{where}: unknown fields {sorted(set(entry) - SELF_CHECK_FIELDS)}"
+        )
         missing = REQUIRED_SELF_CHECK_FIELDS - set(entry)
         assert not missing, f"{where}: add {sorted(missing)}"
         assert entry["notebook"] in NAMES, f"{where}: notebook must be one of {NAMES}"
         assert entry["notebook"].startswith(match[1]), (
-            f"{where}: the number in the id must be the notebook's ({entry['notebook']})")
+            f"{where}: the number in the id must be the notebook's ({entry['notebook']})"
+        )
         assert (NOTEBOOKS / f"{entry['notebook']}.md").exists(), f"{where}: no such notebook"
         check = entry["check"]
         assert check in CHECKS, f"{where}: check must be one of {CHECKS}"
@@ -394,7 +436,8 @@ def test_self_checks_file_is_valid() -> None:
             assert entry["article_id"] in corpus.default().ids(), f"{where}: unknown article"
         if check == "label":
             assert entry.get("label_set") in labels.LABEL_SETS, (
-                f"{where}: label_set must be one of {', '.join(labels.LABEL_SETS)}")
+                f"{where}: label_set must be one of {', '.join(labels.LABEL_SETS)}"
+            )
         else:
             assert "label_set" not in entry, f"{where}: label_set is only for label checks"
         if check == "choice":
@@ -405,11 +448,13 @@ def test_self_checks_file_is_valid() -> None:
         elif check == "number":
             answer = entry.get("answer")
             assert isinstance(answer, int | float) and not isinstance(answer, bool), (
-                f"{where}: a number check needs a numeric answer (a public fact)")
+                f"{where}: a number check needs a numeric answer (a public fact)"
+            )
         else:
             assert "answer" not in entry, (
                 f"{where}: {check} checks look at form only; remove `answer` (never ship a "
-                "graded answer in a self-check)")
+                "graded answer in a self-check)"
+            )
 
 
 def self_check_calls(notebook: nbformat.NotebookNode) -> list[tuple[int, str, dict[str, Any]]]:
@@ -419,8 +464,11 @@ def self_check_calls(notebook: nbformat.NotebookNode) -> list[tuple[int, str, di
         if cell.cell_type != "code" or "self_check(" not in cell.source:
             continue
         for node in ast.walk(ast.parse(cell.source)):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-                    and node.func.id == "self_check"):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "self_check"
+            ):
                 question_id = ast.literal_eval(node.args[0])
                 keywords = {kw.arg: ast.literal_eval(kw.value) for kw in node.keywords}
                 calls.append((index, question_id, keywords))
@@ -435,32 +483,43 @@ def flat(text: str) -> str:
 def test_notebook_asks_its_self_checks(path: Path) -> None:
     entries = self_checks()
     mine = {qid for qid, entry in entries.items() if entry.get("notebook") == path.stem}
-    assert len(mine) >= 3, f"{path.stem} has {len(mine)} self-checks in self_checks.yaml; " \
-        "give it at least three"
+    assert len(mine) >= 3, (
+        f"{path.stem} has {len(mine)} self-checks in self_checks.yaml; give it at least three"
+    )
     notebook = read_notebook(path)
     calls = self_check_calls(notebook)
     called = [question_id for _, question_id, _ in calls]
     assert len(called) == len(set(called)), f"{path.name} asks a self-check twice: {called}"
     assert set(called) == mine, (
         f"{path.name} calls self_check for {sorted(called)}; self_checks.yaml lists "
-        f"{sorted(mine)} for it: every listed question is asked, and only those")
+        f"{sorted(mine)} for it: every listed question is asked, and only those"
+    )
     cells = notebook.cells
     for index, question_id, keywords in calls:
         entry = entries[question_id]
         where = f"{path.name}, self_check({question_id!r})"
         form = {name: entry[field] for name, field in FORM_FIELDS.items() if field in entry}
         assert keywords == form, (
-            f"{where} passes {keywords}; self_checks.yaml says {form}: make them agree")
+            f"{where} passes {keywords}; self_checks.yaml says {form}: make them agree"
+        )
         before = cells[index - 1] if index > 0 else None
         after = cells[index + 1] if index + 1 < len(cells) else None
-        assert before is not None and before.cell_type == "markdown" and \
-            flat(entry["prompt"]) in flat(before.source), (
-                f"{where}: the markdown cell before it must show the prompt from "
-                "self_checks.yaml word for word")
-        assert after is not None and after.cell_type == "markdown" and \
-            flat(entry["explanation"]) in flat(after.source), (
-                f"{where}: the markdown cell after it must give the explanation from "
-                "self_checks.yaml word for word")
+        assert (
+            before is not None
+            and before.cell_type == "markdown"
+            and flat(entry["prompt"]) in flat(before.source)
+        ), (
+            f"{where}: the markdown cell before it must show the prompt from "
+            "self_checks.yaml word for word"
+        )
+        assert (
+            after is not None
+            and after.cell_type == "markdown"
+            and flat(entry["explanation"]) in flat(after.source)
+        ), (
+            f"{where}: the markdown cell after it must give the explanation from "
+            "self_checks.yaml word for word"
+        )
 
 
 def test_self_check_public_facts_hold() -> None:
@@ -511,4 +570,5 @@ def test_dossier_pages_cite_a_source_for_every_fact() -> None:
         sources = re.findall(r"^\*Sources?:\*", text, re.M)
         assert facts, f"{page.name}: state each fact in a paragraph starting with **bold**"
         assert len(sources) >= len(facts) - text.count("could not find"), (
-            f"{page.name}: {len(facts)} facts but {len(sources)} *Source:* lines")
+            f"{page.name}: {len(facts)} facts but {len(sources)} *Source:* lines"
+        )

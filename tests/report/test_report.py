@@ -223,3 +223,21 @@ def test_bad_gradebooks_give_a_clear_error_and_no_report(tmp_path, bundle, rows,
 def test_a_missing_gradebook_file_is_named(tmp_path, bundle):
     with pytest.raises(ReportError, match="no such file"):
         load_gradebook(tmp_path / "nowhere.csv", bundle)
+
+
+def test_points_typed_over_a_pending_answer_count(tmp_path, bundle):
+    rows = [list(row) for row in ROWS]
+    rows[3][4] = "3"  # a person graded student a's reflection but left the status as it was
+    table = load_gradebook(write_gradebook(tmp_path / "g.csv", rows), bundle)
+    assert stats.student_fractions(table)["a"] == 1.0
+    items = stats.item_table(table).set_index(["set", "item"])
+    assert items.loc[("claims", "q2"), "mean_fraction"] == 1.0  # one graded answer of four
+
+
+def test_items_mostly_waiting_for_a_person_are_not_listed_as_most_missed(tmp_path, bundle):
+    rows = [list(row) for row in ROWS]
+    rows[15][4], rows[15][6] = "0", "ungradable"  # one reflection graded 0, three still pending
+    table = load_gradebook(write_gradebook(tmp_path / "g.csv", rows), bundle)
+    missed = stats.most_missed(table, limit=10)
+    assert ("claims", "q2") not in set(zip(missed["set"], missed["item"], strict=True))
+    assert len(missed) == 3

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import functools
 import os
 import socket
 import subprocess
 import sys
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -31,62 +28,20 @@ def store(tmp_path: Path) -> AnswersFile:
 
 
 # --------------------------------------------------------------------------- browser fixtures
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+# The one Chromium session and the built, served editions come from tests/conftest.py (two
+# Playwright sessions cannot be open at once in one process).
 
 
 @pytest.fixture(scope="session")
-def browser():
-    """Debian's Chromium driven by Playwright (``make browser`` installs it)."""
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: run `make browser` (apt-get install chromium).")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(scope="session")
-def book_site() -> Path:
-    """The student edition of the book (one build shared with the book tests, reused while
-    no input has changed)."""
-    from medialit.render.build import build_edition
-
-    return build_edition(REPOSITORY, "student").html
+def site_url(sites) -> str:
+    """The student edition, served on 127.0.0.1 for the length of the session."""
+    return sites["student"].base_url
 
 
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-@pytest.fixture(scope="session")
-def site_url(book_site: Path):
-    """The built site served on 127.0.0.1 (a free port) for the length of the session."""
-    handler = functools.partial(QuietHandler, directory=str(book_site))
-    server = ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
-
-
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
 
 
 # --------------------------------------------------------------------------- live JupyterLab

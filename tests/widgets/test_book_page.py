@@ -18,9 +18,9 @@ VISIBLE_BADGES = """(layer) => Array.from(document.querySelectorAll('.ml-badge.m
     .filter(b => b.offsetParent !== null).length"""
 
 
-@pytest.fixture
-def page(browser, site_url):
-    """The comparison page, with every request that would leave the site blocked and recorded."""
+def _open(browser, site_url: str, path: str):
+    """A page of the site, with every request that would leave the site blocked and recorded,
+    and every console error and script error recorded."""
     context = browser.new_context()
     page = context.new_page()
     page.outside, page.errors = [], []
@@ -35,7 +35,14 @@ def page(browser, site_url):
     page.route("**/*", only_the_site)
     page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda error: page.errors.append(str(error)))
-    page.goto(site_url + "book/compare.html")
+    page.goto(site_url + path)
+    return context, page
+
+
+@pytest.fixture
+def page(browser, site_url):
+    """The comparison page, ready."""
+    context, page = _open(browser, site_url, "book/compare.html")
     page.wait_for_function(
         "document.querySelector('.ml-cmp-status').textContent.startsWith('Showing')"
     )
@@ -103,3 +110,20 @@ def test_no_serious_accessibility_violations_in_the_view(page):
     results = Axe().run(page, context=".ml-cmp-app")
     serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
     assert serious == [], [(v["id"], v["help"], len(v["nodes"])) for v in serious]
+
+
+def test_widget_output_on_a_notebook_page_is_drawn_offline(browser, site_url):
+    """book/widgets.md runs compare() at build time: its saved state must be drawn by the
+    widget manager served from the site itself, never as a blank box."""
+    context, page = _open(browser, site_url, "book/widgets.html")
+    try:
+        view = page.locator(".widget-html-content .ml-cmp")
+        view.wait_for(timeout=30_000)
+        assert view.locator(".ml-cmp-para").count() == 10  # india-quad: ten passages
+        assert view.locator(".ml-badge.ml-b-claims").first.is_visible()
+        assert page.locator(".ml-compare select").first.is_visible()  # the controls, drawn
+        assert page.locator(".ml-self-check").count() == 2
+        page.wait_for_load_state("networkidle")
+        assert page.errors == [] and page.outside == []
+    finally:
+        context.close()

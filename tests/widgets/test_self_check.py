@@ -104,20 +104,82 @@ def test_saved_annotations_are_checked_against_the_codebook(corpus, store):
     assert not empty.ok and "use annotate()" in empty.messages[0]
 
 
-def test_forms_file(tmp_path):
-    path = tmp_path / "checks.yaml"
-    path.write_text(
-        "questions:\n  q1: {kind: quote, article_id: biden-putin-meeting}\n"
-        "  q2: {kind: label, label_set: source_types}\n",
-        encoding="utf-8",
-    )
-    assert self_check("q1", "virtually nil", forms=path).ok
-    assert not self_check("q2", "expertise", forms=path).ok
-    with pytest.raises(KeyError, match="No self-check is defined for 'q3'"):
-        self_check("q3", "x", forms=path)
-    path.write_text("questions:\n  q1: {kind: label}\n", encoding="utf-8")
-    with pytest.raises(ValueError, match=r"q1.*needs label_set"):
+FORMS = """\
+q00-cite:
+  notebook: 00-orientation
+  prompt: Which paragraph?
+  check: paragraph_id
+  article_id: biden-putin-meeting
+  explanation: Paragraph ids never shift.
+  hint: Look at the numbers on the article page.
+q00-days:
+  notebook: 00-orientation
+  prompt: How many days?
+  check: number
+  answer: 6
+  explanation: Six days.
+  hint: Subtract the dates.
+q00-pick:
+  notebook: 00-orientation
+  prompt: Which publisher?
+  check: choice
+  choices: [Indian Punchline, Global Research]
+  answer: Indian Punchline
+  explanation: First published on the blog.
+  hint: Read first_publisher.
+"""
+
+
+def test_the_questions_come_from_the_notebooks_file(tmp_path):
+    path = tmp_path / "self_checks.yaml"
+    path.write_text(FORMS, encoding="utf-8")
+    assert self_check("q00-cite", "biden-putin-meeting:p13", forms=path).ok
+    wrong = self_check("q00-cite", "biden-putin-meeting:p99", forms=path)
+    assert not wrong.ok and wrong.messages[-1] == "Hint: Look at the numbers on the article page."
+    # a cell may repeat the form; it must agree with the file
+    assert self_check(
+        "q00-cite",
+        "biden-putin-meeting:p01",
+        forms=path,
+        kind="paragraph_id",
+        article_id="biden-putin-meeting",
+    ).ok
+    with pytest.raises(ValueError, match="make the cell agree"):
+        self_check("q00-cite", "x", forms=path, kind="quote")
+    with pytest.raises(KeyError, match="No self-check is defined for 'q09-x'"):
+        self_check("q09-x", "x", forms=path)
+
+
+def test_public_facts_are_checked_for_numbers_and_choices(tmp_path):
+    path = tmp_path / "self_checks.yaml"
+    path.write_text(FORMS, encoding="utf-8")
+    assert self_check("q00-days", 6, forms=path).ok
+    assert not self_check("q00-days", 7, forms=path).ok
+    assert self_check("q00-pick", "indian punchline", forms=path).ok
+    other = self_check("q00-pick", "Global Research", forms=path)
+    assert not other.ok and "Hint: Read first_publisher." in other.messages
+    assert not self_check("q00-pick", "Twitter", forms=path).ok
+
+
+def test_a_bad_forms_file_names_the_question_and_the_fix(tmp_path):
+    path = tmp_path / "self_checks.yaml"
+    path.write_text("q01-x:\n  check: label\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"q01-x.*needs label_set"):
         load_forms(path)
+    path.write_text("q01-x:\n  check: quote\n  answer: secret\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="never holds a graded answer"):
+        load_forms(path)
+    path.write_text("q01-x:\n  check: quote\n  colour: red\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="unknown field"):
+        load_forms(path)
+
+
+def test_every_question_of_the_repository_loads():
+    forms = load_forms()
+    assert len(forms) >= 20
+    assert all(
+        form.answer is None for form in forms.values() if form.kind not in ("number", "choice")
+    )
 
 
 def test_feedback_renders_as_html_without_colour_alone():

@@ -1,0 +1,237 @@
+"""Shared browser fixtures: both editions built once, served on 127.0.0.1, one headless Chromium.
+
+Every request that leaves the local server is blocked and recorded, so a page that would need the
+internet fails its test instead of quietly loading from a CDN.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import functools
+import http.server
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from medialit.render.build import build_edition
+from medialit.render.sitecheck import CHROMIUM as CHROMIUM_PATH
+from medialit.render.sitecheck import CHROMIUM_FLAGS
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path(CHROMIUM_PATH)
+SCREENSHOTS = ROOT / "_build" / "screenshots"
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args) -> None:
+        pass
+
+
+@dataclass
+class Site:
+    """A built edition served over HTTP."""
+
+    edition: str
+    folder: Path
+    base_url: str
+
+    def pages(self) -> list[str]:
+        """Every page of the site, as paths relative to its root."""
+        return [
+            page.relative_to(self.folder).as_posix()
+            for page in sorted(self.folder.rglob("*.html"))
+            if "_static" not in page.relative_to(self.folder).parts
+        ]
+
+
+@dataclass
+class Visit:
+    """What happened while one page loaded."""
+
+    url: str
+    console_errors: list[str] = field(default_factory=list)
+    outside_requests: list[str] = field(default_factory=list)
+    failed_responses: list[str] = field(default_factory=list)
+
+
+def _serve(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_port}/"
+
+
+@pytest.fixture(scope="session")
+def sites() -> Iterator[dict[str, Site]]:
+    served = {}
+    servers = []
+    for edition in ("student", "instructor"):
+        folder = build_edition(ROOT, edition).html
+        server, base_url = _serve(folder)
+        servers.append(server)
+        served[edition] = Site(edition, folder, base_url)
+    yield served
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def serve():
+    """Serve any folder as a Site (for planted pages); stops the servers afterwards."""
+    servers = []
+
+    def start(folder: Path, edition: str = "planted") -> Site:
+        server, base_url = _serve(folder)
+        servers.append(server)
+        return Site(edition, folder, base_url)
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing. Fix: run `make browser` (installs Debian's chromium).")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        yield chromium
+        chromium.close()
+
+
+BLOCKING_IMPACTS = {"serious", "critical"}
+# preload off: axe re-fetches style sheets for one rule (css-orientation-lock) and resolves their
+# @import URLs against the page instead of the sheet, which 404s on every page of the theme.
+AXE_OPTIONS = {"resultTypes": ["violations"], "preload": False}
+PARALLEL_PAGES = 2  # the machine has 2 cores
+
+
+async def _audit_pages(site: Site, paths: list[str], axe_paths: set[str]) -> list[str]:
+    """Load each page (2 at a time) with only the site reachable, run axe on those in
+    ``axe_paths``, and list every problem found."""
+    from axe_playwright_python.async_playwright import Axe
+    from playwright.async_api import async_playwright
+
+    axe = Axe()
+    problems: list[str] = []
+    async with async_playwright() as playwright:
+        chromium = await playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS
+        )
+        context = await chromium.new_context(viewport={"width": 1280, "height": 900})
+        limit = asyncio.Semaphore(PARALLEL_PAGES)
+
+        async def audit(path: str) -> None:
+            async with limit:
+                page = await context.new_page()
+                found: list[str] = []
+
+                async def route(route) -> None:
+                    if route.request.url.startswith(site.base_url):
+                        await route.continue_()
+                    else:
+                        found.append(f"request leaves the site: {route.request.url}")
+                        await route.abort()
+
+                await page.route("**/*", route)
+                page.on(
+                    "console",
+                    lambda message: (
+                        message.type == "error"
+                        and found.append(f"console error: {message.text} ({message.location})")
+                    ),
+                )
+                page.on("pageerror", lambda error: found.append(f"uncaught error: {error}"))
+                page.on(
+                    "response",
+                    lambda response: (
+                        response.status >= 400
+                        and found.append(f"HTTP {response.status} {response.url}")
+                    ),
+                )
+                await page.goto(site.base_url + path, wait_until="load")
+                text = (site.folder / path).read_text(encoding="utf-8").lower()
+                if 'http-equiv="refresh"' in text:  # the root index.html redirects
+                    await page.wait_for_url(lambda url: url != site.base_url + path)
+                    await page.wait_for_load_state("load")
+                results = await axe.run(page, options=AXE_OPTIONS) if path in axe_paths else None
+                for violation in results.response["violations"] if results else []:
+                    if violation.get("impact") in BLOCKING_IMPACTS:
+                        targets = [node["target"] for node in violation["nodes"]][:3]
+                        found.append(
+                            f"axe {violation['impact']} {violation['id']}: "
+                            f"{violation['help']} at {targets}"
+                        )
+                await page.close()
+                problems.extend(f"{path}: {problem}" for problem in found)
+
+        await asyncio.gather(*(audit(path) for path in paths))
+        await context.close()
+        await chromium.close()
+    return sorted(problems)
+
+
+@pytest.fixture(scope="session")
+def audit_site():
+    """Audit pages of a site in a thread of its own (the async API beside the sync one)."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing. Fix: run `make browser` (installs Debian's chromium).")
+
+    def run(site: Site, paths: list[str], axe_paths: set[str] | None = None) -> list[str]:
+        axe_paths = set(paths) if axe_paths is None else axe_paths
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+            audit = _audit_pages(site, paths, axe_paths)
+            return pool.submit(asyncio.run, audit).result(timeout=600)
+
+    return run
+
+
+@pytest.fixture
+def open_page(browser):
+    """Open a page of a site in a new tab that allows only the site's server; (page, visit)."""
+    contexts = {}
+
+    def opener(site: Site, path: str, *, wait: str = "load"):
+        if site.edition not in contexts:
+            contexts[site.edition] = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = contexts[site.edition].new_page()
+        visit = Visit(site.base_url + path)
+
+        def route(route) -> None:
+            if route.request.url.startswith(site.base_url):
+                route.continue_()
+            else:
+                visit.outside_requests.append(route.request.url)
+                route.abort()
+
+        page.route("**/*", route)
+        page.on(
+            "console",
+            lambda message: (
+                message.type == "error"
+                and visit.console_errors.append(f"{message.text} ({message.location})")
+            ),
+        )
+        page.on("pageerror", lambda error: visit.console_errors.append(f"uncaught: {error}"))
+        page.on(
+            "response",
+            lambda response: (
+                response.status >= 400
+                and visit.failed_responses.append(f"{response.status} {response.url}")
+            ),
+        )
+        page.goto(visit.url, wait_until=wait)
+        return page, visit
+
+    yield opener
+    for context in contexts.values():
+        context.close()
