@@ -191,15 +191,27 @@ def graded(assigned, tmp_path_factory):
             "sourcing",
             {
                 "q1_source_type": "official",
-                "q3_quoted_sources": ["Albright", "Peskov"],
+                "q3_quoted_sources": ["Yang", "Menendez"],
                 "q4_release_words": "discussed a number of regional and global issues",
                 "q5_block_quotes": 4,
             },
             only_straight,
         )
     )
-    first_quote = annotations_for(bundle, "sourcing", lambda item, span: "It is" in span["text"])
-    write_answers(partial, "sourcing", first_quote)
+    # The one direct quotation marked exactly, and a mixed quote of p14 marked as well.
+    mixed = corpus.locate("‘underming the world order’", "united-states-rebalance")
+    too_many = [
+        *annotations_for(bundle, "sourcing"),
+        {
+            "paragraph_id": mixed.paragraph_id,
+            "start": mixed.start,
+            "end": mixed.end,
+            "text": mixed.text,
+            "layer": "sourcing",
+            "label": "mixed",
+        },
+    ]
+    write_answers(partial, "sourcing", too_many)
     (partial / "persuasion.ipynb").write_text(
         release_with(
             out,
@@ -207,8 +219,8 @@ def graded(assigned, tmp_path_factory):
             {
                 "q1_technique": "Name calling or labeling",
                 "q3_technique": "loaded_language",
-                "q4_techniques": ["Repetition"],
-                "q5_loaded_words": "its rightful place",
+                "q4_techniques": ["Loaded language"],
+                "q5_loaded_words": "tall claims",
             },
         )
     )
@@ -260,13 +272,13 @@ def test_crafted_partial_answers_earn_exactly_the_expected_credit(graded) -> Non
     assert points("sourcing", "q4") == 0.8
     assert points("sourcing", "q5") == 0  # 4 is not 3
     assert points("sourcing", "q6") == 1.2  # 2 of 5 checks (straight quotes only) of 3 points
-    # one of the two direct quotations marked exactly: P = 1, R = .5, F1 = 2/3, / .8 of 3
+    # the one direct quotation and one mixed quote marked: P = .5, R = 1, F1 = 2/3, / .8 of 3
     assert points("sourcing", "q7") == 2.5
     assert points("persuasion", "q1") == 0  # another family of techniques
     assert points("persuasion", "q3") == 1  # same family (manipulative wording): half of 2
     assert points("persuasion", "q4") == 2.0  # one of two techniques: F1 2/3 of 3 points
-    # 18 of the key's 47 characters: P = 1, R = .383, F1 = .5538, / .8 = .6923 of 2 points
-    assert points("persuasion", "q5") == 1.38
+    # 11 of the key's 24 characters: P = 1, R = .4583, F1 = .6286, / .8 = .7857 of 2 points
+    assert points("persuasion", "q5") == 1.57
     assert table[("partial", "claims", "q1")].status == "missing"  # no notebook submitted
 
 
