@@ -1,4 +1,4 @@
-"""The quoted examples on the codebook pages: ``[words]{.corpus-quote}`` and a paragraph id."""
+"""Passages the course shows as examples: codebook quotes and the notebooks' cited quotations."""
 
 from __future__ import annotations
 
@@ -13,6 +13,13 @@ EXAMPLE = re.compile(
 )
 
 
+NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
+# In a notebook: “exact words from the article” (`article-id:p07`) or (`article-id:p07.s02`)
+NOTEBOOK_QUOTE = re.compile(
+    r"“(?P<quote>[^“”]+)”\s*\(`(?P<paragraph_id>[a-z0-9-]+:p\d{2,})(?:\.s\d{2,})?`\)"
+)
+
+
 @dataclass(frozen=True)
 class CodebookExample:
     """One quoted example: the page, its line, the words and the paragraph they are cited to."""
@@ -21,6 +28,32 @@ class CodebookExample:
     line: int
     quote: str
     paragraph_id: str
+    folder: str = "book/codebook"
+
+    @property
+    def where(self) -> str:
+        """The file and line, for messages: ``book/codebook/claims.md line 12``."""
+        return f"{self.folder}/{self.page} line {self.line}"
+
+
+def notebook_examples(folder: str | Path | None = None) -> list[CodebookExample]:
+    """Every cited quotation in the walk-through notebooks (students read these as worked
+    examples, so a graded item must not ask for them).
+
+    >>> examples = notebook_examples()
+    >>> all(example.paragraph_id for example in examples) and len(examples) > 20
+    True
+    """
+    pages = Path(folder) if folder is not None else NOTEBOOKS
+    found: list[CodebookExample] = []
+    for page in sorted(pages.glob("*.md")):
+        text = page.read_text(encoding="utf-8")
+        for match in NOTEBOOK_QUOTE.finditer(text):
+            line = text.count("\n", 0, match.start()) + 1
+            found.append(
+                CodebookExample(page.name, line, match["quote"], match["paragraph_id"], "notebooks")
+            )
+    return found
 
 
 def codebook_examples(folder: str | Path | None = None) -> list[CodebookExample]:

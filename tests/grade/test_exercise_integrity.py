@@ -35,7 +35,11 @@ import pytest
 
 from medialit import corpus
 from medialit.annotations import labels
-from medialit.annotations.examples import CodebookExample, codebook_examples
+from medialit.annotations.examples import (
+    CodebookExample,
+    codebook_examples,
+    notebook_examples,
+)
 from medialit.annotations.key import annotations
 from medialit.annotations.schema import LABEL_FIELDS
 from medialit.assign.build import build_set
@@ -198,7 +202,7 @@ def example_place(example: CodebookExample) -> Passage:
         if place.paragraph_id == example.paragraph_id:
             return Passage(article_id, place.start, place.end, example.quote)
     raise AssertionError(
-        f"book/codebook/{example.page}, line {example.line}: {example.quote!r} is not in "
+        f"{example.where}: {example.quote!r} is not in "
         f"{example.paragraph_id}; fix the quote or its paragraph id"
     )
 
@@ -227,7 +231,7 @@ def example_leaks(questions: list[Question], examples: list[CodebookExample]) ->
                 ):
                     leaks.append(
                         f"{question.where} ({question.item.title}) grades {graded.what[:60]!r}, "
-                        f"which book/codebook/{example.page} line {example.line} shows as "
+                        f"which {example.where} shows as "
                         f"{example.quote[:60]!r} ({example.paragraph_id}): choose another passage"
                     )
     return leaks
@@ -279,6 +283,18 @@ def test_no_item_grades_words_a_codebook_page_shows(questions) -> None:
     examples = codebook_examples()
     assert examples, "no codebook examples found: this check would see nothing"
     leaks = example_leaks(questions, examples)
+    assert not leaks, "\n".join(leaks)
+
+
+def test_no_item_grades_words_a_notebook_quotes(questions) -> None:
+    """The walk-throughs are worked examples too: an item whose answer is words of the article (a
+    span or annotation item) must not ask for words a notebook quotes. (A notebook quoting a
+    paragraph gives away no label, so label items are held only to the codebook's examples,
+    which show each quote with its label.)"""
+    examples = notebook_examples()
+    assert examples, "no notebook quotations found: this check would see nothing"
+    worded = [q for q in questions if q.item.kind in ("span", "annotation")]
+    leaks = example_leaks(worded, examples)
     assert not leaks, "\n".join(leaks)
 
 
