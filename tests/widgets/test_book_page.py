@@ -110,20 +110,3 @@ def test_no_serious_accessibility_violations_in_the_view(page):
     results = Axe().run(page, context=".ml-cmp-app")
     serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
     assert serious == [], [(v["id"], v["help"], len(v["nodes"])) for v in serious]
-
-
-def test_widget_output_on_a_notebook_page_is_drawn_offline(browser, site_url):
-    """book/widgets.md runs compare() at build time: its saved state must be drawn by the
-    widget manager served from the site itself, never as a blank box."""
-    context, page = _open(browser, site_url, "book/widgets.html")
-    try:
-        view = page.locator(".widget-html-content .ml-cmp")
-        view.wait_for(timeout=30_000)
-        assert view.locator(".ml-cmp-para").count() == 10  # india-quad: ten passages
-        assert view.locator(".ml-badge.ml-b-claims").first.is_visible()
-        assert page.locator(".ml-compare select").first.is_visible()  # the controls, drawn
-        assert page.locator(".ml-self-check").count() == 2
-        page.wait_for_load_state("networkidle")
-        assert page.errors == [] and page.outside == []
-    finally:
-        context.close()
