@@ -20,7 +20,7 @@ from medialit.render.editions import EDITION_VARIABLE, EDITIONS
 INPUTS = ("_config.yml", "_toc.yml", "book", "notebooks", "exercises", "sources", "medialit")
 # Code and settings that shape every page: Sphinx cannot tell that they changed, so a change in
 # them rewrites every page (``--all``) instead of only the pages whose sources changed.
-EVERY_PAGE_INPUTS = ("_config.yml", "medialit")
+EVERY_PAGE_INPUTS = ("_config.yml", "_toc.yml", "medialit")  # each page shows the whole toc
 SKIPPED_PARTS = {"__pycache__", ".ipynb_checkpoints", ".jupyter_cache"}
 
 

@@ -37,6 +37,7 @@ def _write_notebook(folder: Path, name: str) -> None:
 def _open(browser, url: str, name: str, token: str):
     context = browser.new_context(viewport={"width": 1400, "height": 1100})
     page = context.new_page()
+    page.set_default_timeout(90_000)  # a kernel on a busy 2-core machine can take a while
     page.outside = []
 
     def only_the_server(route):
@@ -69,8 +70,8 @@ def _run_cell(page) -> None:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / "lab-failure.png"))
         raise
-    page.wait_for_selector(".jp-OutputArea-output .ml-compare", timeout=30_000)
-    page.wait_for_selector(".jp-OutputArea-output .ml-annotate", timeout=30_000)
+    page.wait_for_selector(".jp-OutputArea-output .ml-compare", timeout=90_000)
+    page.wait_for_selector(".jp-OutputArea-output .ml-annotate", timeout=90_000)
 
 
 def _control(page, widget: str, label: str, kind: str = "select"):
