@@ -26,6 +26,7 @@ from nbclient.exceptions import CellExecutionError
 from medialit import corpus
 from medialit.annotations import labels
 from medialit.fileio import atomic_write_text
+from medialit.widgets.self_check import FILE_FIELDS
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
@@ -46,17 +47,9 @@ NAMES = (
     "06-who-is-behind-it",
 )
 CHECKS = ("paragraph_id", "quote", "label", "number", "choice")
-SELF_CHECK_FIELDS = {
-    "notebook",
-    "prompt",
-    "check",
-    "article_id",
-    "label_set",
-    "choices",
-    "answer",
-    "explanation",
-    "hint",
-}
+# The walk-throughs use the self-check file's fields (one definition, in medialit.widgets) except
+# those of the exercise-only kinds.
+SELF_CHECK_FIELDS = set(FILE_FIELDS) - {"layer", "min_words"}
 # The form a notebook passes to medialit.widgets.self_check, from the entry's fields.
 FORM_FIELDS = {"kind": "check", "article_id": "article_id", "label_set": "label_set"}
 UNIT_OBJECTIVES = ROOT / "book" / "instructor" / "objectives.yaml"
