@@ -35,42 +35,55 @@ def score_distribution(totals: pd.DataFrame) -> str:
     return _to_data_uri(figure)
 
 
-def item_means(items: pd.DataFrame) -> str:
-    """Horizontal bars: the mean score of each item, the value printed at the end of each bar."""
-    items = items.dropna(subset=["mean_fraction"]).sort_values(["set", "item"], ascending=False)
-    labels = [f"{s}/{i}" for s, i in zip(items["set"], items["item"], strict=True)]
-    figure, axes = plt.subplots(figsize=(7, 0.6 + 0.28 * len(items)))
-    values = items["mean_fraction"] * 100
-    bars = axes.barh(labels, values, color="white", edgecolor="black", hatch="//")
-    for bar, value in zip(bars, values, strict=True):
-        axes.text(
-            min(value + 1, 92),
-            bar.get_y() + bar.get_height() / 2,
-            f"{value:.0f}%",
-            va="center",
-            fontsize=8,
-        )
-    axes.set_xlim(0, 100)
-    axes.set_xlabel("mean score (%)")
-    axes.set_title("Mean score per item")
-    return _to_data_uri(figure)
-
-
-def difficulty_bars(frame: pd.DataFrame, by: str, title: str) -> str:
-    """Bars of mean score per article or layer, each bar with its own hatch and printed value."""
-    figure, axes = plt.subplots(figsize=(7, 0.8 + 0.4 * len(frame)))
-    values = frame["mean_fraction"] * 100
-    bars = axes.barh(frame[by].astype(str), values, color="white", edgecolor="black")
+def _percent_bars(
+    labels: list[str],
+    fractions: pd.Series,
+    title: str,
+    *,
+    row_height: float,
+    hatches: list[str],
+    fontsize: int,
+) -> str:
+    """Horizontal bars of percentages, each with a hatch and its value printed at its end."""
+    figure, axes = plt.subplots(figsize=(7, 0.7 + row_height * len(labels)))
+    values = fractions * 100
+    bars = axes.barh(labels, values, color="white", edgecolor="black")
     for index, (bar, value) in enumerate(zip(bars, values, strict=True)):
-        bar.set_hatch(HATCHES[index % len(HATCHES)])
+        bar.set_hatch(hatches[index % len(hatches)])
         axes.text(
             min(value + 1, 92),
             bar.get_y() + bar.get_height() / 2,
             f"{value:.0f}%",
             va="center",
-            fontsize=9,
+            fontsize=fontsize,
         )
     axes.set_xlim(0, 100)
     axes.set_xlabel("mean score (%)")
     axes.set_title(title)
     return _to_data_uri(figure)
+
+
+def item_means(items: pd.DataFrame) -> str:
+    """Horizontal bars: the mean score of each item, the value printed at the end of each bar."""
+    items = items.dropna(subset=["mean_fraction"]).sort_values(["set", "item"], ascending=False)
+    labels = [f"{s}/{i}" for s, i in zip(items["set"], items["item"], strict=True)]
+    return _percent_bars(
+        labels,
+        items["mean_fraction"],
+        "Mean score per item",
+        row_height=0.28,
+        hatches=["//"],
+        fontsize=8,
+    )
+
+
+def difficulty_bars(frame: pd.DataFrame, by: str, title: str) -> str:
+    """Bars of mean score per article or layer, each bar with its own hatch and printed value."""
+    return _percent_bars(
+        list(frame[by].astype(str)),
+        frame["mean_fraction"],
+        title,
+        row_height=0.4,
+        hatches=HATCHES,
+        fontsize=9,
+    )
