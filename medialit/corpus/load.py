@@ -11,7 +11,7 @@ import pandas as pd
 import yaml
 from pydantic import ValidationError
 
-from medialit.corpus.errors import CorpusError, SourceError
+from medialit.corpus.errors import CorpusError, SourceError, yaml_error_place
 from medialit.corpus.model import (
     Article,
     ArticleMeta,
@@ -49,12 +49,11 @@ def split_front_matter(path: Path, text: str) -> tuple[dict, str]:
     try:
         meta = yaml.safe_load(match["yaml"]) or {}
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        place = f"front matter line {mark.line + 2}" if mark else "front matter"
+        line, problem = yaml_error_place(error, first_line=2)  # line 1 is the opening '---'
         raise SourceError(
             path,
-            place,
-            f"not valid YAML ({getattr(error, 'problem', error)})",
+            f"front matter {line}" if line else "front matter",
+            problem,
             "correct the YAML syntax (indentation, quotes, colons)",
         ) from error
     if not isinstance(meta, dict):

@@ -10,6 +10,7 @@ from pathlib import Path
 import yaml
 
 from medialit.corpus import Corpus, SourceError
+from medialit.corpus.errors import yaml_error_place
 
 TOPICS_FILE = "topics.yaml"
 TOPIC_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -155,12 +156,11 @@ def _read_index(path: Path) -> dict:
             "create it (see the comments at the top of sources/topics.yaml)",
         ) from None
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        place = f"line {mark.line + 1}" if mark else "file"
+        line, problem = yaml_error_place(error)
         raise _fail(
             path,
-            place,
-            f"is not valid YAML ({getattr(error, 'problem', error)})",
+            line or "file",
+            f"is {problem}",
             "correct the indentation, colons and brackets",
         ) from None
     if (
