@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from medialit.grade.bundle import ASSIGN_OUT
+
 
 def add_parser(verbs: argparse._SubParsersAction) -> None:
     """Register the ``assign`` sub-command."""
@@ -16,7 +18,7 @@ def add_parser(verbs: argparse._SubParsersAction) -> None:
         "without solutions or keys, and OUT/grader/ (bundle.json, Gradescope autograders).",
     )
     assign.add_argument("sources", nargs="*", help="instructor sources (default: exercises/*.md)")
-    assign.add_argument("--out", default="_build/assign", help="output folder (%(default)s)")
+    assign.add_argument("--out", default=ASSIGN_OUT, help="output folder (%(default)s)")
     assign.set_defaults(run=run)
 
 

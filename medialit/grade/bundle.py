@@ -14,6 +14,8 @@ from medialit.fileio import atomic_write_text
 
 BUNDLE_FORMAT = 1
 BUNDLE_FILE = "bundle.json"
+ASSIGN_OUT = "_build/assign"  # where `medialit assign` writes, by default
+DEFAULT_BUNDLE = f"{ASSIGN_OUT}/grader"  # the grader folder that grade, pytest and report read
 KINDS = ("label", "span", "set", "number", "annotation", "code", "reflection")
 LITERAL_KINDS = ("label", "span", "set", "number", "reflection")
 COMPARES = ("exact", "unordered", "close")

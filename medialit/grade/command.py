@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from medialit.grade.answers import DEFAULT_MAX_MB
+from medialit.grade.bundle import DEFAULT_BUNDLE
 
 
 def add_parser(verbs: argparse._SubParsersAction) -> None:
@@ -20,7 +21,7 @@ def add_parser(verbs: argparse._SubParsersAction) -> None:
     grade.add_argument("submissions", help="folder with one sub-folder per student")
     grade.add_argument(
         "--bundle",
-        default="_build/assign/grader",
+        default=DEFAULT_BUNDLE,
         help="the grader folder written by `medialit assign` (%(default)s)",
     )
     grade.add_argument("--out", default=None, help="output folder (default: DIR-graded)")

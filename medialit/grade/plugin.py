@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from medialit.grade import answers
+from medialit.grade.bundle import DEFAULT_BUNDLE
 
 STATE = pytest.StashKey["GradeState"]()
 
@@ -29,7 +30,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--bundle",
         metavar="PATH",
-        default="_build/assign/grader",
+        default=DEFAULT_BUNDLE,
         help="the grader bundle written by `medialit assign` (default: %(default)s)",
     )
     group.addoption(

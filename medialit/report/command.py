@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from medialit.grade.bundle import DEFAULT_BUNDLE
+
 
 def add_parser(verbs: argparse._SubParsersAction) -> None:
     """Register the ``report`` sub-command."""
@@ -17,7 +19,7 @@ def add_parser(verbs: argparse._SubParsersAction) -> None:
     report.add_argument("gradebook", help="the gradebook.csv written by `medialit grade`")
     report.add_argument(
         "--bundle",
-        default="_build/assign/grader",
+        default=DEFAULT_BUNDLE,
         help="the grader folder written by `medialit assign` (%(default)s)",
     )
     report.add_argument(
