@@ -119,7 +119,7 @@ def load_notebook(data: bytes, name: str) -> dict[str, Any]:
     >>> load_notebook(b'{"nbformat": 3, "worksheets": []}', "a.ipynb")
     Traceback (most recent call last):
     ...
-    medialit.grade.answers.Ungradable: a.ipynb is in the old notebook format 3 ...
+    medialit.grade.answers.Ungradable: a.ipynb is in the old notebook format version 3 ...
     """
     containers = data.count(b"{") + data.count(b"[")
     if containers > MAX_CONTAINERS:
@@ -147,7 +147,7 @@ def load_notebook(data: bytes, name: str) -> dict[str, Any]:
     version = notebook.get("nbformat") if isinstance(notebook, dict) else None
     if isinstance(version, int) and not isinstance(version, bool) and version < 4:
         raise Ungradable(
-            f"{name} is in the old notebook format {version} (IPython 3 or earlier); the grader "
+            f"{name} is in the old notebook format version {version} (IPython 3 or earlier); the grader "
             "reads format 4. Open it in a current Jupyter and save it (File > Save Notebook "
             "converts it), or run `jupyter nbconvert --to notebook --nbformat 4 "
             f"--output {name} {name}`, and submit again"

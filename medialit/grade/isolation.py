@@ -134,7 +134,8 @@ def bwrap_command(runner_fd: int, executable: str | None = None) -> list[str]:
         command += ["--tmpfs", folder, "--remount-ro", folder]
     command += ["--proc", "/proc", "--dev", "/dev"]
     command += ["--size", str(TMP_BYTES), "--perms", "1777", "--tmpfs", "/tmp"]
-    command += ["--ro-bind-data", str(runner_fd), RUNNER_PATH, "--remount-ro", "/"]
+    command += ["--ro-bind-data", str(runner_fd), RUNNER_PATH]
+    command += ["--remount-ro", "/dev", "--remount-ro", "/"]  # writable: the small /tmp only
     command += ["--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID), "--chdir", "/tmp"]
     command += ["--clearenv", "--setenv", "PATH", "/usr/bin:/bin", "--setenv", "HOME", "/tmp"]
     command += ["--setenv", "LANG", "C.UTF-8", "--setenv", "TMPDIR", "/tmp"]
@@ -187,7 +188,7 @@ def bwrap_problem() -> str | None:
 
 
 def mode() -> str:
-    """"bwrap" (the kernel sandbox), "unsafe" (no bubblewrap here and the grader opted out)
+    """ "bwrap" (the kernel sandbox), "unsafe" (no bubblewrap here and the grader opted out)
     or "unavailable" (refuse to run code). Bubblewrap is used wherever it runs."""
     if _FORCED:
         return _FORCED[0]
