@@ -147,9 +147,10 @@ def load_notebook(data: bytes, name: str) -> dict[str, Any]:
     version = notebook.get("nbformat") if isinstance(notebook, dict) else None
     if isinstance(version, int) and not isinstance(version, bool) and version < 4:
         raise Ungradable(
-            f"{name} is in the old notebook format version {version} (IPython 3 or earlier); the grader "
-            "reads format 4. Open it in a current Jupyter and save it (File > Save Notebook "
-            "converts it), or run `jupyter nbconvert --to notebook --nbformat 4 "
+            f"{name} is in the old notebook format version {version} (IPython 3 or earlier); "
+            "the grader reads format 4. Open it in a current Jupyter and save it "
+            "(File > Save Notebook converts it), or run "
+            "`jupyter nbconvert --to notebook --nbformat 4 "
             f"--output {name} {name}`, and submit again"
         )
     if not isinstance(notebook, dict) or "cells" not in notebook:
