@@ -265,7 +265,7 @@ def test_forged_and_pathological_results_are_data() -> None:
         "    for fd in range(3, 30):\n"
         "        for line in [b'[' * 100000 + b'\\n', b'{\"case\": 0, \"ok\": true, \"value\": '\n"
         "                     + b'[' * 50 + b']' * 50 + b'}\\n', b'\\xff\\xfe\\n',\n"
-        "                     b'{\"case\": 0, \"ok\": true, \"value\": 1'\n"
+        '                     b\'{"case": 0, "ok": true, "value": 1\'\n'
         "                     + b'0' * 5000 + b'}\\n']:\n"
         "            try:\n"
         "                os.write(fd, line)\n"
