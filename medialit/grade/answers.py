@@ -167,12 +167,23 @@ def load_notebook(data: bytes, name: str) -> dict[str, Any]:
 
 
 def _cell_source(cell: Any) -> str | None:
+    """A code cell's source; a lone surrogate (a JSON escape such as \\udc00) becomes that
+    escape written out, so inside a string it reads back as itself and is refused as text."""
     if not isinstance(cell, dict) or cell.get("cell_type") != "code":
         return None
     source = cell.get("source", "")
     if isinstance(source, list) and all(isinstance(s, str) for s in source):
-        return "".join(source)
-    return source if isinstance(source, str) else None
+        source = "".join(source)
+    if not isinstance(source, str):
+        return None
+    try:
+        source.encode("utf-8")
+    except UnicodeEncodeError:
+        source = source.encode("utf-8", "backslashreplace").decode("utf-8")
+    return source
+
+
+ASSIGNED = re.compile(r"^([A-Za-z_]\w*)\s*(?::[^=\n]*)?=(?!=)", re.M)
 
 
 def strip_magics(source: str) -> str:
@@ -194,19 +205,29 @@ def _top_level_chunks(source: str) -> list[tuple[int, str]]:
     return [(number, "\n".join(lines)) for number, lines in chunks]
 
 
-def _parse(source: str) -> tuple[list[tuple[int, ast.stmt]], str | None]:
-    """Statements (with their line offset) and a note when part of the cell is unreadable."""
+def _why(exc: BaseException) -> str:
+    if isinstance(exc, RecursionError | MemoryError):
+        return "nested too deeply"
+    return printable(str(getattr(exc, "msg", None) or exc), keep="")[:120]
+
+
+def _parse(
+    source: str,
+) -> tuple[list[tuple[int, ast.stmt]], str | None, list[tuple[int, str, str]]]:
+    """Statements (with their line offset), a note when part of the cell is unreadable, and the
+    unreadable chunks (first line, text, why)."""
     try:
-        return [(0, node) for node in ast.parse(source).body], None
+        return [(0, node) for node in ast.parse(source).body], None, []
     except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
-        note = f"line {getattr(exc, 'lineno', '?')}: {getattr(exc, 'msg', exc)}"
+        note = f"line {getattr(exc, 'lineno', '?')}: {_why(exc)}"
     statements: list[tuple[int, ast.stmt]] = []
+    broken = []
     for offset, chunk in _top_level_chunks(source):
         try:
             statements += [(offset - 1, node) for node in ast.parse(chunk).body]
-        except (SyntaxError, ValueError, RecursionError, MemoryError):
-            continue
-    return statements, note
+        except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+            broken.append((offset, chunk, _why(exc)))
+    return statements, note, broken
 
 
 def _not_text(value: Any) -> bool:
@@ -264,17 +285,21 @@ def read_submission(notebook: dict[str, Any], wanted: set[str] | None = None) ->
         if assigns is not None and not assigns.search(source):
             continue
         if len(source) > min(MAX_CELL_CHARS, budget):
-            why = "longer than" if len(source) > MAX_CELL_CHARS else "past"
-            submission.broken_cells.append(
-                f"cell {index} was not read: {len(source):,} characters, {why} the "
-                f"{MAX_CELL_CHARS:,} per cell and {MAX_PARSED_CHARS:,} per notebook the "
-                "grader reads; keep data out of answer cells"
+            error = (
+                f"in a cell too long for the grader to read ({len(source):,} characters; it "
+                f"reads {MAX_CELL_CHARS:,} per cell and {MAX_PARSED_CHARS:,} per notebook): "
+                "keep data out of answer cells"
             )
+            submission.broken_cells.append(f"cell {index} was not read: {error}")
+            for name in set(ASSIGNED.findall(source)):
+                submission.answers[name] = Answer(name, None, error, index, 0)
+                submission.constants.pop(name, None)
             continue
         budget -= len(source)
-        statements, note = _parse(strip_magics(source))
+        statements, note, broken = _parse(strip_magics(source))
         if note:
             submission.broken_cells.append(f"cell {index}, {note}")
+        assigned_at: dict[str, int] = {}
         for offset, node in statements:
             line = offset + getattr(node, "lineno", 0)
             if isinstance(node, ast.Assign) and len(node.targets) == 1:
@@ -293,10 +318,18 @@ def read_submission(notebook: dict[str, Any], wanted: set[str] | None = None) ->
                 continue
             literal, error = _literal(value)
             submission.answers[target.id] = Answer(target.id, literal, error, index, line)
+            assigned_at[target.id] = line
             if error is None:
                 submission.constants[target.id] = node
             else:
                 submission.constants.pop(target.id, None)
+        for line, chunk, why in broken:  # an answer line Python cannot read is an answer too
+            for name in set(ASSIGNED.findall(chunk)) - {
+                n for n, at in assigned_at.items() if at > line
+            }:
+                error = f"on a line Python cannot read (line {line}: {why})"
+                submission.answers[name] = Answer(name, None, error, index, line)
+                submission.constants.pop(name, None)
     return submission
 
 
@@ -362,6 +395,7 @@ class Annotations:
     items: list[dict[str, Any]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     missing: bool = False
+    unreadable: str | None = None  # the file is there but cannot be read at all: why
 
 
 def read_annotations(path: Path, max_mb: float = DEFAULT_MAX_MB) -> Annotations:
@@ -371,14 +405,21 @@ def read_annotations(path: Path, max_mb: float = DEFAULT_MAX_MB) -> Annotations:
     try:
         data = read_bytes(path, max_mb)
     except Ungradable as exc:
-        return Annotations(missing=not os.path.lexists(path), problems=[str(exc)])
+        if not os.path.lexists(path):
+            return Annotations(missing=True, problems=[str(exc)])
+        return Annotations(problems=[str(exc)], unreadable=str(exc))
     if data.count(b"{") + data.count(b"[") > MAX_CONTAINERS:
-        return Annotations(problems=[f"{name} holds more JSON objects than any annotations file"])
+        why = f"{name} holds more JSON objects than any annotations file"
+        return Annotations(problems=[why], unreadable=why)
     try:
         payload = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError, MemoryError) as exc:
-        why = printable(str(exc))[:200] if not isinstance(exc, RecursionError) else "nested"
-        return Annotations(problems=[f"{name} is not valid JSON ({why})"])
+        detail = "nested too deeply" if isinstance(exc, RecursionError | MemoryError) else exc
+        why = (
+            f"{name} is not valid JSON ({printable(str(detail))[:200]}); submit the file the "
+            "annotate widget saved"
+        )
+        return Annotations(problems=[why], unreadable=why)
     if not isinstance(payload, dict) or payload.get("schema") != 1:
         return Annotations(problems=[f'{name} does not have "schema": 1'])
     entries = payload.get("annotations")

@@ -173,6 +173,9 @@ def grade_task(task: Task, bundle: Bundle, max_mb: float = answers.DEFAULT_MAX_M
             if item.kind == "annotation":
                 if annotations is None:
                     annotations = answers.read_annotations(task.annotations, max_mb)
+                if annotations.unreadable:
+                    results.append(scoring.ungradable(item, annotations.unreadable))
+                    continue
                 results.append(
                     scoring.score_annotations(
                         item, annotations, bundle.texts, task.annotations.name
