@@ -84,3 +84,33 @@ def test_a_broken_upload_still_gets_results(tmp_path, autograder_zip) -> None:
     assert results["score"] == 0
     assert all(test["output"].startswith("ungradable: ") for test in results["tests"])
     assert (root / "submission" / "sourcing.ipynb").read_bytes() == upload
+
+
+def test_student_code_cannot_see_the_bundle_or_the_autograder(tmp_path, autograder_zip) -> None:
+    """The bundle (keys, hidden cases) sits in /autograder/source; the sandbox shows none of it,
+    so neither an exception message nor a return value can carry it into the results."""
+    root = gradescope_root(tmp_path, autograder_zip)
+    bundle_path = root / "source" / "bundle.json"
+    bundle_path.chmod(0o644)  # readable by anyone on the machine: only the sandbox stands guard
+    key_text = bundle_path.read_text()[:40]
+    notebook = jupytext.read(REPO / "exercises" / "sourcing.md")
+    for cell in notebook.cells:
+        if "def find_direct_quotes" in cell.source:
+            cell.source = (
+                "import os\n"
+                "def find_direct_quotes(text):\n"
+                f"    for path in [{str(bundle_path)!r}, {str(root)!r}, '/autograder']:\n"
+                "        try:\n"
+                "            raise ValueError(open(path).read()[:200])\n"
+                "        except IsADirectoryError:\n"
+                "            raise ValueError(str(os.listdir(path)))\n"
+                "        except FileNotFoundError:\n"
+                "            continue\n"
+                "    return ['nothing visible']\n"
+            )
+    (root / "submission" / "sourcing.ipynb").write_text(nbformat.writes(notebook))
+    done = run(root / "source" / "run_autograder", root)
+    assert done.returncode == 0, done.stdout + done.stderr
+    results = (root / "results" / "results.json").read_text()
+    assert key_text not in results and "bundle.json" not in results
+    assert "0 of 5 checks passed" in results  # it ran, and found nothing to read
