@@ -121,6 +121,8 @@ def locate(folder: Path, set_id: str, other_sets: set[str]) -> Located:
     Notebooks named after another set are not looked into; at most MAX_ENTRIES files are.
     """
     expected = f"{set_id}.ipynb"
+    if os.path.lexists(folder / expected):
+        return Located(expected)
     try:
         names = []
         with os.scandir(folder) as listing:

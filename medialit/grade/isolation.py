@@ -93,6 +93,7 @@ def host_uid() -> int | None:
     return 100_000 + os.getpid()
 
 
+@cache
 def _package_folders(prefix: str) -> list[str]:
     """Installed-package folders the child must not see (it uses the standard library only)."""
     patterns = [
@@ -120,7 +121,7 @@ def bwrap_command(runner_fd: int, executable: str | None = None) -> list[str]:
     python, prefix = interpreter()
     if executable:
         python, prefix = executable, str(Path(executable).resolve().parent.parent)
-    command = [shutil.which("bwrap") or "bwrap", "--unshare-all", "--unshare-user"]
+    command = [_bwrap(), "--unshare-all", "--unshare-user"]
     command += ["--disable-userns", "--die-with-parent", "--new-session", "--cap-drop", "ALL"]
     command += ["--ro-bind", "/usr", "/usr"]
     for link, target in (("/lib", "usr/lib"), ("/lib64", "usr/lib64"), ("/bin", "usr/bin")):
@@ -141,6 +142,11 @@ def bwrap_command(runner_fd: int, executable: str | None = None) -> list[str]:
     command += ["--setenv", "LANG", "C.UTF-8", "--setenv", "TMPDIR", "/tmp"]
     command += ["--", python, "-I", "-S", "-B", RUNNER_PATH]
     return command
+
+
+@cache
+def _bwrap() -> str:
+    return shutil.which("bwrap") or "bwrap"
 
 
 FIX = (

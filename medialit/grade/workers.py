@@ -74,8 +74,8 @@ def _serve(conn: Connection, grade: Callable[[Task], tuple[dict, bool]]) -> None
             return
         if message is None:
             return
-        index, task = message
-        conn.send((index, *grade(task)))
+        for index, task in message:  # a chunk: one result is sent back per submission
+            conn.send((index, *grade(task)))
 
 
 def _exit_on_term(signum: int, frame: Any) -> None:
@@ -86,8 +86,12 @@ class _Slot:
     def __init__(self, process: Any, conn: Connection) -> None:
         self.process = process
         self.conn = conn
-        self.index: int | None = None
-        self.started = 0.0
+        self.queue: deque[int] = deque()  # the submissions sent to it, in order, not yet back
+        self.started = 0.0  # when the first of them started (the last result came back)
+
+    @property
+    def index(self) -> int | None:
+        return self.queue[0] if self.queue else None
 
 
 class Pool:
@@ -133,16 +137,19 @@ class Pool:
             self._retire(slot, kill=True)
 
     def run(self, tasks: list[Task], deadlines: list[float]) -> Iterator[tuple[int, dict, bool]]:
-        """Yield ``(index, result, fresh)`` as submissions finish, in any order."""
+        """Yield ``(index, result, fresh)`` as submissions finish, in any order. Workers get
+        small chunks (fewer messages); the deadline applies to each submission of a chunk."""
         todo = deque(range(len(tasks)))
+        chunk = max(1, min(16, len(tasks) // (self.size * 8)))
         while todo or any(slot.index is not None for slot in self.slots):
             while len(self.slots) < min(self.size, len(tasks)):
                 self._start()
             for slot in self.slots:
                 if slot.index is None and todo:
-                    slot.index = todo.popleft()
+                    sent = [todo.popleft() for _ in range(min(chunk, len(todo)))]
+                    slot.queue.extend(sent)
                     slot.started = time.monotonic()
-                    slot.conn.send((slot.index, tasks[slot.index]))
+                    slot.conn.send([(index, tasks[index]) for index in sent])
             busy = [slot for slot in self.slots if slot.index is not None]
             if not busy:
                 break
@@ -157,24 +164,21 @@ class Pool:
                     try:
                         got, result, fresh = slot.conn.recv()
                     except (EOFError, OSError):
+                        todo.extendleft(reversed(list(slot.queue)[1:]))  # the rest: elsewhere
                         self._retire(slot, kill=True)
                         why = "stopped the grading process"
-                        yield (
-                            index,
-                            watchdog_rows(tasks[index], self.bundle, now - slot.started, why),
-                            True,
-                        )
+                        rows = watchdog_rows(tasks[index], self.bundle, now - slot.started, why)
+                        yield index, rows, True
                         continue
-                    slot.index = None
+                    slot.queue.popleft()
+                    slot.started = now
                     yield got, result, fresh
                 elif now - slot.started > deadlines[index]:
+                    todo.extendleft(reversed(list(slot.queue)[1:]))
                     self._retire(slot, kill=True)
                     why = "took longer than the grader allows"
-                    yield (
-                        index,
-                        watchdog_rows(tasks[index], self.bundle, deadlines[index], why),
-                        True,
-                    )
+                    rows = watchdog_rows(tasks[index], self.bundle, deadlines[index], why)
+                    yield index, rows, True
 
 
 def stop_on_signals() -> Callable[[], None]:
