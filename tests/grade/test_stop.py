@@ -130,3 +130,46 @@ def test_no_worker_outlives_a_stopped_run(slow_class, tmp_path) -> None:
     alive = [p for p in family if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
     assert alive == [], [p.cmdline() for p in alive]
     assert os.path.exists(out / "gradebook.csv")
+
+
+def test_without_bubblewrap_code_rows_say_why_and_the_rest_is_graded(
+    tmp_path: Path, kit, monkeypatch
+) -> None:
+    from medialit.grade import isolation
+
+    write_bundle(bundle_from_dict(kit.demo_bundle_dict(), "demo"), tmp_path / "grader")
+    subs = tmp_path / "subs"
+    kit.write_submission(subs, "ann", kit.notebook(kit.RIGHT, kit.FIND_QUOTES_SOLUTION))
+    monkeypatch.setattr(isolation, "bwrap_problem", lambda: "bwrap does not run here. Fix: X")
+    monkeypatch.setattr(isolation, "_UNSAFE", [])
+    monkeypatch.delenv(isolation.UNSAFE_ENV, raising=False)
+    refused = engine.grade_class(subs, tmp_path / "grader", tmp_path / "out", workers=1)
+    rows = {item.item: item for item in refused.results[0].items}
+    assert (
+        rows["q6"].status == "ungradable"
+        and "Staff: bwrap does not run here" in rows["q6"].feedback
+    )
+    assert rows["q1"].status == "correct"
+    isolation.allow_unsafe()
+    unsafe = engine.grade_class(subs, tmp_path / "grader", tmp_path / "out", workers=1)
+    assert unsafe.graded == 1  # the refusal is not reused from the cache
+    row = next(item for item in unsafe.results[0].items if item.item == "q6")
+    assert row.status == "correct" and "WITHOUT the kernel sandbox" in row.feedback
+
+
+def test_medialit_grade_refuses_code_without_bubblewrap_and_says_how_to_fix(
+    tmp_path: Path, kit
+) -> None:
+    write_bundle(bundle_from_dict(kit.demo_bundle_dict(), "demo"), tmp_path / "grader")
+    subs = tmp_path / "subs"
+    kit.write_submission(subs, "ann", kit.notebook(kit.RIGHT, kit.FIND_QUOTES_SOLUTION))
+    (tmp_path / "empty").mkdir()
+    env = {**os.environ, "PATH": str(tmp_path / "empty")}  # no bwrap on the PATH
+    env.pop("MEDIALIT_UNSAFE_NO_SANDBOX", None)
+    command = [sys.executable, "-m", "medialit", "grade", str(subs), "--bundle"]
+    command += [str(tmp_path / "grader"), "--out", str(tmp_path / "out")]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    message = " ".join(done.stderr.split())
+    assert "apt-get install -y bubblewrap" in message and "--unsafe-no-sandbox" in message
+    assert not (tmp_path / "out" / "gradebook.csv").exists()
