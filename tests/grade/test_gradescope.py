@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import zipfile
 from pathlib import Path
@@ -114,3 +115,45 @@ def test_student_code_cannot_see_the_bundle_or_the_autograder(tmp_path, autograd
     results = (root / "results" / "results.json").read_text()
     assert key_text not in results and "bundle.json" not in results
     assert "0 of 5 checks passed" in results  # it ran, and found nothing to read
+
+
+DOCKER_CAPS = [
+    "CHOWN",
+    "DAC_OVERRIDE",
+    "FSETID",
+    "FOWNER",
+    "MKNOD",
+    "NET_RAW",
+    "SETGID",
+    "SETUID",
+    "SETFCAP",
+    "SETPCAP",
+    "NET_BIND_SERVICE",
+    "SYS_CHROOT",
+    "KILL",
+    "AUDIT_WRITE",
+]
+
+
+@pytest.mark.skipif(os.getuid() != 0, reason="emulating Gradescope's root container needs root")
+def test_in_a_gradescope_like_container_student_code_still_runs_under_bubblewrap(
+    tmp_path, autograder_zip
+) -> None:
+    """Gradescope runs the autograder as root in a container with Docker's default
+    capabilities (no CAP_SYS_ADMIN) and a masked /proc: emulated here with bubblewrap."""
+    root = gradescope_root(tmp_path, autograder_zip)
+    source = nbformat.writes(jupytext.read(REPO / "exercises" / "sourcing.md"))
+    (root / "submission" / "sourcing.ipynb").write_text(source, encoding="utf-8")
+    command = ["bwrap", "--bind", "/", "/", "--bind", str(root), "/autograder", "--dev", "/dev"]
+    command += ["--proc", "/proc", "--tmpfs", "/tmp", "--unshare-pid", "--unshare-ipc"]
+    command += ["--die-with-parent", "--cap-drop", "ALL"]
+    for cap in DOCKER_CAPS:
+        command += ["--cap-add", f"CAP_{cap}"]
+    command += ["--chdir", "/autograder", "env", "-i", "PATH=/usr/bin:/bin", "bash", "-c"]
+    command += ["bash source/setup.sh && cp source/run_autograder . && bash ./run_autograder"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert "bubblewrap works" in done.stdout
+    results = json.loads((root / "results" / "results.json").read_text())
+    code = next(test for test in results["tests"] if test["number"] == "sourcing.q6")
+    assert code["status"] == "passed", code["output"]
