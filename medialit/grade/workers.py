@@ -14,6 +14,7 @@ import multiprocessing
 import os
 import signal
 import time
+import traceback
 from collections import deque
 from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection, wait
@@ -23,6 +24,7 @@ from medialit.grade import scoring
 from medialit.grade.bundle import Bundle
 from medialit.grade.collect import Task
 from medialit.grade.sandbox import Limits
+from medialit.grade.textsafe import printable
 
 BASE_SECONDS = 60.0  # reading and scoring one notebook; code items add their own wall time
 
@@ -48,10 +50,13 @@ def deadline_for(task: Task, bundle: Bundle) -> float:
 
 def watchdog_rows(task: Task, bundle: Bundle, seconds: float, why: str) -> dict:
     """The result of a submission the watchdog stopped: every item ungradable, not cached."""
+    reason = f"grading this notebook {why} ({seconds:.0f} s); it was stopped"
+    return _failed_rows(task, bundle, reason)
+
+
+def _failed_rows(task: Task, bundle: Bundle, reason: str) -> dict:
     rows = [
-        scoring.ungradable(
-            item, f"grading this notebook {why} ({seconds:.0f} s); it was stopped. Tell staff"
-        ).to_dict()
+        scoring.ungradable(item, f"{reason}. Tell staff").to_dict()
         for item in bundle.sets[task.set_id].items
     ]
     return {
@@ -63,8 +68,9 @@ def watchdog_rows(task: Task, bundle: Bundle, seconds: float, why: str) -> dict:
     }
 
 
-def _serve(conn: Connection, grade: Callable[[Task], tuple[dict, bool]]) -> None:
-    """A worker: grade each task it is sent and send the result back; stop on None."""
+def _serve(conn: Connection, grade: Callable[[Task], tuple[dict, bool]], bundle: Bundle) -> None:
+    """A worker: grade each task it is sent and send the result back; stop on None. A grader
+    error on one notebook becomes that notebook's rows, never the end of the batch."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
     signal.signal(signal.SIGTERM, _exit_on_term)
     while True:
@@ -75,7 +81,12 @@ def _serve(conn: Connection, grade: Callable[[Task], tuple[dict, bool]]) -> None
         if message is None:
             return
         for index, task in message:  # a chunk: one result is sent back per submission
-            conn.send((index, *grade(task)))
+            try:
+                conn.send((index, *grade(task)))
+            except Exception as exc:
+                detail = printable(traceback.format_exception_only(exc)[-1].strip())[:200]
+                rows = _failed_rows(task, bundle, f"the grader failed on this notebook ({detail})")
+                conn.send((index, rows, True))
 
 
 def _exit_on_term(signum: int, frame: Any) -> None:
@@ -108,7 +119,9 @@ class Pool:
 
     def _start(self) -> _Slot:
         parent, child = self.context.Pipe()
-        process = self.context.Process(target=_serve, args=(child, self.grade), daemon=True)
+        process = self.context.Process(
+            target=_serve, args=(child, self.grade, self.bundle), daemon=True
+        )
         process.start()
         child.close()
         slot = _Slot(process, parent)

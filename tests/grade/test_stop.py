@@ -173,3 +173,23 @@ def test_medialit_grade_refuses_code_without_bubblewrap_and_says_how_to_fix(
     message = " ".join(done.stderr.split())
     assert "apt-get install -y bubblewrap" in message and "--unsafe-no-sandbox" in message
     assert not (tmp_path / "out" / "gradebook.csv").exists()
+
+
+def test_a_grader_error_on_one_notebook_becomes_its_rows(tmp_path: Path, kit, monkeypatch) -> None:
+    write_bundle(bundle_from_dict(kit.demo_bundle_dict(), "demo"), tmp_path / "grader")
+    subs = tmp_path / "subs"
+    for name in ("a", "breaks", "z"):
+        kit.write_submission(subs, name, kit.notebook(kit.RIGHT, kit.FIND_QUOTES_SOLUTION))
+    real = engine.grade_task
+
+    def fails_for_one(task, bundle, max_mb=10.0):
+        if task.student == "breaks":
+            raise OSError("a bug the grader did not expect")
+        return real(task, bundle, max_mb)
+
+    monkeypatch.setattr(engine, "grade_task", fails_for_one)
+    run = engine.grade_class(subs, tmp_path / "grader", tmp_path / "out", workers=1)
+    by_student = {r.student: r for r in run.results}
+    feedback = by_student["breaks"].items[0].feedback
+    assert feedback.startswith("ungradable: the grader failed on this notebook (OSError")
+    assert by_student["z"].items[0].status == "correct"
