@@ -124,7 +124,10 @@ def bwrap_command(
     if executable:
         python, prefix = executable, str(Path(executable).resolve().parent.parent)
     command = [_bwrap(), "--unshare-all", "--unshare-user"]
-    command += ["--disable-userns", "--die-with-parent", "--new-session", "--cap-drop", "ALL"]
+    recent = bwrap_version() >= (0, 8)  # --disable-userns and --size came in 0.8.0
+    if recent:
+        command += ["--disable-userns"]
+    command += ["--die-with-parent", "--new-session", "--cap-drop", "ALL"]
     command += ["--ro-bind", "/usr", "/usr"]
     for link, target in (("/lib", "usr/lib"), ("/lib64", "usr/lib64"), ("/bin", "usr/bin")):
         if os.path.islink(link):
@@ -138,7 +141,10 @@ def bwrap_command(
     if proc if proc is not None else _probe()[1]:
         command += ["--proc", "/proc"]  # its own processes only (no /proc at all in a container)
     command += ["--dev", "/dev"]
-    command += ["--size", str(TMP_BYTES), "--perms", "1777", "--tmpfs", "/tmp"]
+    if recent:  # a private, small, writable /tmp
+        command += ["--size", str(TMP_BYTES), "--perms", "1777", "--tmpfs", "/tmp"]
+    else:  # (Ubuntu 22.04's 0.6) no size limit: an empty, read-only /tmp instead
+        command += ["--tmpfs", "/tmp", "--remount-ro", "/tmp"]
     command += ["--ro-bind-data", str(runner_fd), RUNNER_PATH]
     command += ["--remount-ro", "/dev", "--remount-ro", "/"]  # writable: the small /tmp only
     command += ["--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID), "--chdir", "/tmp"]
@@ -151,6 +157,18 @@ def bwrap_command(
 @cache
 def _bwrap() -> str:
     return shutil.which("bwrap") or "bwrap"
+
+
+@cache
+def bwrap_version() -> tuple[int, ...]:
+    """The installed bubblewrap's version, e.g. (0, 8, 0); (0,) when it cannot be told."""
+    try:
+        said = subprocess.run(
+            [_bwrap(), "--version"], capture_output=True, text=True, timeout=30
+        ).stdout
+        return tuple(int(part) for part in said.split()[-1].split("."))
+    except (OSError, subprocess.SubprocessError, ValueError, IndexError):
+        return (0,)
 
 
 FIX = (
