@@ -189,7 +189,16 @@ class GradeItem(pytest.Item):
         return super().repr_failure(excinfo)
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
-        return self.task.notebook, None, f"{self.task.student} {self.task.set_id} {self.item_id}"
+        """Where the item is, as text that reports can carry (names are shown escaped)."""
+        return self.path, None, f"{self.task.student} {self.task.set_id} {self.item_id}"
+
+
+def _shown_path(submissions: Path, task: Any) -> Path:
+    """The notebook's path with the folder name as the outputs show it: valid text, no control
+    characters (pytest and pytest-xdist send paths as UTF-8)."""
+    from medialit.grade.textsafe import printable
+
+    return Path(submissions).resolve() / task.student / printable(task.notebook.name, keep="")
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -204,7 +213,7 @@ def pytest_collection(session: pytest.Session) -> bool | None:
         GradeItem.from_parent(
             session,
             name=f"{task.student}/{task.notebook.name}::{item.id}",
-            path=task.folder,
+            path=_shown_path(state.submissions, task),
             task=task,
             item_id=item.id,
         )

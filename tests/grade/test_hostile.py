@@ -293,7 +293,11 @@ def test_the_pytest_plugin_writes_the_same_gradebook(graded, tmp_path) -> None:
             "pytest",
             "-p",
             "no:cacheprovider",
-            "-q",
+            "-v",
+            "-n",
+            "2",
+            "--junitxml",
+            str(tmp_path / "junit.xml"),
             "--submissions",
             str(root / "subs"),
             "--bundle",
@@ -306,4 +310,5 @@ def test_the_pytest_plugin_writes_the_same_gradebook(graded, tmp_path) -> None:
         timeout=600,
     )
     assert done.returncode in (0, 1), done.stdout[-3000:] + done.stderr[-3000:]
+    assert b"INTERNALERROR" not in done.stdout + done.stderr
     assert (out / "gradebook.csv").read_bytes() == (root / "out" / "gradebook.csv").read_bytes()
