@@ -16,8 +16,8 @@ from medialit.grade.textsafe import printable
 
 DEFAULT_MAX_MB = 10.0
 MAX_CONTAINERS = 1_000_000  # JSON objects and arrays in one notebook (a real one has thousands)
-MAX_CELL_CHARS = 100_000  # a code cell longer than this is not parsed
-MAX_PARSED_CHARS = 500_000  # code parsed per notebook at most (bounds the syntax trees' memory)
+MAX_CELL_CHARS = 50_000  # a code cell longer than this is not parsed (an article is ~20,000)
+MAX_PARSED_CHARS = 200_000  # code parsed per notebook at most (bounds syntax-tree time and memory)
 MAX_ANNOTATIONS = 5_000
 MAX_OFFSET = 10_000_000  # no article is longer than this many characters
 MAGIC = re.compile(r"^(\s*)[%!?]")
