@@ -121,6 +121,7 @@ def run(args: argparse.Namespace) -> int:
                 f"written to {written['gradebook']} (partial); run the same command again to "
                 "grade the rest (finished ones are reused)",
                 markup=False,
+                soft_wrap=True,
             )
             return 130
     written = exports.write_outputs(run_.results, bundle, out, roster)

@@ -25,7 +25,7 @@ SLOW = "import time\ndef find_direct_quotes(text):\n    time.sleep(0.25)\n    re
 def slow_class(tmp_path: Path, kit) -> tuple[Path, Path]:
     write_bundle(bundle_from_dict(kit.demo_bundle_dict(), "demo"), tmp_path / "grader")
     subs = tmp_path / "subs"
-    for number in range(16):
+    for number in range(10):
         kit.write_submission(subs, f"s{number:02d}", kit.notebook(kit.RIGHT, SLOW))
     return subs, tmp_path / "grader"
 
@@ -81,17 +81,17 @@ def test_medialit_grade_stops_cleanly_and_resumes(slow_class, tmp_path, signum) 
     process.send_signal(signum)
     _, err = process.communicate(timeout=60)
     assert process.returncode == 130, err
-    assert "run the same command again" in err
+    assert "run the same command again" in " ".join(err.split())
     done = len(list((out / "cache").glob("*.json")))
     rows = _rows(out / "gradebook.csv")
-    assert 3 <= done < 16
+    assert 3 <= done < 10
     assert len({row["student"] for row in rows}) >= 3  # what was graded is written
     assert not list(out.rglob(".*.tmp"))
     again = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert again.returncode == 0, again.stderr
     graded, reused = map(int, re.search(r"graded (\d+), reused (\d+)", again.stderr).groups())
-    assert reused >= done and graded + reused == 16
-    assert len(_rows(out / "gradebook.csv")) == 16 * 7
+    assert reused >= done and graded + reused == 10
+    assert len(_rows(out / "gradebook.csv")) == 10 * 7
 
 
 def test_the_pytest_plugin_stops_cleanly_on_sigterm_and_resumes(slow_class, tmp_path) -> None:
@@ -108,10 +108,10 @@ def test_the_pytest_plugin_stops_cleanly_on_sigterm_and_resumes(slow_class, tmp_
     assert process.returncode == 2, output[-2000:]  # pytest's "interrupted"
     assert "stopped:" in output
     written = {row["student"] for row in _rows(out / "gradebook.csv")}
-    assert 3 <= len(written) < 16
+    assert 3 <= len(written) < 10
     again = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert again.returncode == 1, again.stdout[-2000:]  # reflections pending, q5 missing
-    assert len(_rows(out / "gradebook.csv")) == 16 * 7
+    assert len(_rows(out / "gradebook.csv")) == 10 * 7
 
 
 def test_no_worker_outlives_a_stopped_run(slow_class, tmp_path) -> None:
