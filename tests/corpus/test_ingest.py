@@ -104,6 +104,8 @@ def test_an_interrupted_write_leaves_the_old_file_whole(sources_copy, monkeypatc
 
     target = next((sources_copy / "articles").glob("*russia-china-resist.md"))
     before = target.read_bytes()
+    with (sources_copy / "raw" / "metadata.yaml").open("a", encoding="utf-8") as metadata:
+        metadata.write("000_322b066fbe4a530c.txt:\n  author_bio: A changed fact, so a write.\n")
 
     def crash(*args, **kwargs):
         raise OSError("disk full")
