@@ -1,0 +1,515 @@
+"""Find attributions (source, cue, content) in an article from the text's own signals.
+
+The finder reads quotation marks, reporting verbs, "according to", link cues, role nouns and
+vague plurals; it uses no trained model. It drafts the sourcing layer of a key
+(``annotations draft``) and is measured against the expert keys by
+``benchmarks/attributions.py``. Every row is a suggestion for an annotator to check.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+
+import pandas as pd
+
+from medialit.annotations.quotes import find_quotations
+from medialit.corpus import Article, Corpus, default
+
+COLUMNS = [
+    "article_id",
+    "paragraph_id",
+    "start",
+    "end",
+    "source",
+    "cue",
+    "content",
+    "quote_kind",
+    "source_type",
+    "confidence",
+]
+
+_VERBS = [
+    "said",
+    "says",
+    "say",
+    "stated",
+    "states",
+    "told",
+    "tells",
+    "added",
+    "adds",
+    "argued",
+    "argues",
+    "claimed",
+    "claims",
+    "noted",
+    "notes",
+    "warned",
+    "warns",
+    "stressed",
+    "stresses",
+    "underscored",
+    "indicated",
+    "announced",
+    "reported",
+    "reports",
+    "wrote",
+    "writes",
+    "insisted",
+    "insists",
+    "affirmed",
+    "affirms",
+    "asserted",
+    "explained",
+    "declared",
+    "alleged",
+    "alleging",
+    "alleges",
+    "acknowledged",
+    "admitted",
+    "conceded",
+    "believes",
+    "believe",
+    "estimate",
+    "estimates",
+    "maintained",
+    "maintains",
+    "suggested",
+    "suggests",
+    "urged",
+    "revealed",
+    "confirmed",
+    "denied",
+    "proposed",
+    "hinted",
+    "hinting",
+    "emphasised",
+    "emphasized",
+    "emphasising",
+    "emphasizing",
+    "stating",
+    "saying",
+    "conveyed",
+    "reiterated",
+    "recalled",
+    "accused",
+    "described",
+    "predicted",
+    "concluded",
+    "concluding",
+    "contemplated",
+    "contended",
+    "observed",
+    "pointed",
+    "remarked",
+    "signalled",
+    "signaled",
+    "sees",
+    "see",
+    "thinks",
+    "think",
+    "feel",
+    "feels",
+    "fear",
+    "fears",
+    "expect",
+    "expects",
+    "realizes",
+    "realises",
+    "found",
+    "finds",
+    "shows",
+    "showed",
+    "show",
+]
+_VERB = r"(?:" + "|".join(sorted(_VERBS, key=len, reverse=True)) + r")"
+_STATE = r"(?:is|are|was|were)\s+(?:certain|convinced|confident|sure|adamant)"
+_CUE = rf"(?:(?:had|has|have)\s+)?(?:also\s+)?(?:{_VERB}(?:\s+out)?|{_STATE})"
+# <source> <cue> [that|:|,] <content>
+_FORWARD = re.compile(
+    rf"(?P<source>(?:[A-Z][\w.’'-]*|the|a|an|many|some|several|most|his|her|its|their)"
+    rf"[^.;:!?“”\"]{{0,90}}?)\s+(?P<cue>{_CUE})\b(?:\s+that\b|\s*[:,])?\s*(?P<content>.+)",
+)
+# “...,” <cue> <source>   |   “...,” <source> <cue>
+_AFTER_QUOTE = re.compile(
+    rf"[”\"’']\s*,?\s*(?:(?P<cue1>{_VERB})\s+(?P<source1>[A-Za-z][^.;:,“”\"]{{1,80}})"
+    rf"|(?P<source2>he|she|they|it|[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){{0,3}})\s+(?P<cue2>{_VERB}))"
+)
+_ACCORDING = re.compile(r"\b(?P<cue>[Aa]ccording to)\s+(?P<source>[^,.;:“”\"]{2,90})")
+_SAID_LEAD = re.compile(
+    rf"^(?P<cue>(?i:{_VERB}|to quote|quoting))\s+(?P<source>[^:,.]{{2,90}})\s*[:,]\s*$"
+)
+_TRAILING_PHRASE = re.compile(r"\s+(?:after|before|on|in|at|during|when|while|as|last)\b.*$")
+_IDIOM = re.compile(r"easier said than done|needless to say|that is to say|so to say", re.I)
+_TRAILING_LEAD = re.compile(
+    rf"(?P<source>[A-Z][^.;:!?“”\"]{{0,90}}?)\s+(?P<cue>{_CUE})(?:\s+[^.;:!?“”\"]{{0,40}})?\s*[:,]?$"
+)
+_CLAUSE_BREAK = re.compile(
+    r".*(?:[,(]|\b(?:and|but|while|which|who|as|when|after|since|that)\b)\s*"
+)
+
+_VAGUE = re.compile(
+    r"\b(?:many|some|several|most|few|various|numerous|certain|other)\s+(?:\w+\s+)?"
+    r"(?:observers|analysts|experts|commentators|critics|officials|scholars|diplomats|people|"
+    r"pundits|sources|reports|voices|residents|insiders|watchers|americans|russians|europeans)\b"
+    r"|\b(?:observers|analysts|experts|commentators|critics|scholars|pundits|insiders)\b"
+    r"|^(?:moscow|washington|beijing|kyiv|kiev|delhi|new delhi|the west|russia|china|"
+    r"the us|the united states|europe)$|\ballegedly\b|\bit is (?:said|believed)\b|\bsome say\b",
+    re.IGNORECASE,
+)
+# Said of an unnamed source in the sentence: the reporter explains why it is unnamed.
+_ANON_CONTEXT = re.compile(
+    r"\b(?:who (?:asked|spoke|requested)[^.]*?(?:not to be (?:named|identified)|anonymity)|"
+    r"on (?:the )?condition of anonymity|(?:person|people|source|sources) (?:familiar with|"
+    r"close to|briefed on))",
+    re.IGNORECASE,
+)
+# An unnamed but specific source: 'a senior Nordic official', 'one diplomat'.
+_ANONYMOUS = re.compile(
+    r"^(?:a|an|one|two|three|four)\s+(?:[\w-]+\s+){0,4}(?:official|diplomat|source|aide|"
+    r"adviser|advisor|officer|insider|person|people|member|officials|diplomats|sources)\b",
+    re.IGNORECASE,
+)
+_DOCUMENT = re.compile(
+    r"\b(?:report|release|readout|statement|paper|document|transcript|communiqu[eé]|"
+    r"declaration|memo|letter|order|resolution|law|treaty|charter|white paper|decree|"
+    r"press release|briefing|record|minutes|notes?)\b",
+    re.IGNORECASE,
+)
+_POLL = re.compile(r"\b(?:poll|survey|census|data|statistics|figures|study found)\b", re.I)
+_MEDIA = re.compile(
+    r"\b(?:newspaper|magazine|daily|weekly|outlet|press|tv|television|channel|agency|"
+    r"times|post|journal|guardian|reuters|tass|ria|xinhua|cnn|bbc|bloomberg|interfax|"
+    r"global times|sputnik|rt|associated press|ap|afp|news)\b",
+    re.IGNORECASE,
+)
+_EXPERT = re.compile(
+    r"\b(?:analyst|expert|professor|scholar|researcher|economist|engineer|historian|"
+    r"think tank|institute|university|fellow|specialist|study|studies|scientist|academic|"
+    r"author of)\b",
+    re.IGNORECASE,
+)
+_OFFICIAL = re.compile(
+    r"\b(?:president|minister|spokes(?:man|woman|person)|secretary|ambassador|envoy|aide|"
+    r"leader|council|councillor|government|kremlin|white house|state department|pentagon|"
+    r"ministry|administration|chancellor|premier|pm|prime|senator|congress|parliament|duma|"
+    r"nato|mayor|governor|official|officials|deputy|chief|general|commander|foreign|"
+    r"board|authority|agency|department|office|embassy|mission)\b",
+    re.IGNORECASE,
+)
+_AUTHOR_OWN = re.compile(r"^(?:I|my|me|this writer|this author|see my|as I)\b", re.I)
+_PRONOUN = re.compile(r"^(?:he|she|they|it)$", re.IGNORECASE)
+_NAMED = re.compile(r"[A-Z][a-z]+(?:\s+[A-Z]\.?)*\s+[A-Z][a-z’'-]+")
+
+
+@dataclass
+class Attribution:
+    """One attribution found in the text, with body offsets of its content."""
+
+    article_id: str
+    paragraph_id: str
+    start: int
+    end: int
+    source: str | None
+    cue: str | None
+    content: str
+    quote_kind: str
+    source_type: str
+    confidence: float
+
+
+def source_type(source: str | None, context: str = "") -> tuple[str, float]:
+    """The source type of ``source`` (with the sentence as context) and how sure the rule is.
+
+    >>> source_type("many observers")[0], source_type("a senior official at the board")[0]
+    ('vague', 'anonymous_specific')
+    >>> source_type("the Kremlin spokesman Dmitry Peskov")[0], source_type("a White House release")
+    ('official', ('document', 0.8))
+    """
+    if not source:
+        return "vague", 0.4
+    text = source.strip()
+    if (_ANONYMOUS.search(text) or _ANON_CONTEXT.search(text)) and not _NAMED.search(text):
+        return "anonymous_specific", 0.8 if _ANON_CONTEXT.search(context) else 0.6
+    if _VAGUE.search(text):
+        return "vague", 0.7
+    if _AUTHOR_OWN.search(text):
+        return "author_own", 0.6
+    if _POLL.search(text):
+        return "poll_data", 0.7
+    if _DOCUMENT.search(text):
+        return "document", 0.8
+    if _EXPERT.search(text):
+        return "expert", 0.7
+    if _MEDIA.search(text) and not _OFFICIAL.search(text):
+        return "media", 0.6
+    if _OFFICIAL.search(text):
+        return "official", 0.8
+    if _NAMED.search(text) or text[:1].isupper():
+        if _EXPERT.search(context) and not _OFFICIAL.search(context):
+            return "expert", 0.5
+        return "official", 0.5  # a named person or body with no role noun: most often official
+    return "vague", 0.4
+
+
+def _source_phrase(raw: str) -> str:
+    """The noun phrase right before a cue: cut at the last clause break."""
+    raw = re.sub(r",\s*(?:who|which)\b[^,]*,?\s*$", "", raw.strip())
+    text = _CLAUSE_BREAK.sub("", raw.strip())
+    return text.strip(" ,;—–-") or raw.strip()
+
+
+class _Finder:
+    def __init__(self, article: Article) -> None:
+        self.article = article
+        self.found: list[Attribution] = []
+        self.last_named: str | None = None
+        self.quotes = find_quotations(article)
+        self.attributed_sentences: set[str] = set()
+
+    def add(self, sentence_id, paragraph_id, start, end, source, cue, kind, confidence, context=""):
+        body = self.article.body
+        while start < end and body[start] in " ,:;":
+            start += 1
+        while end > start and body[end - 1] in " ,;:":
+            end -= 1
+        if end - start < 2 or any(a.start < end and start < a.end for a in self.found):
+            return
+        source = source.strip(" ,:;") if source else None
+        resolved = self.last_named if source and _PRONOUN.match(source) else source
+        stype, sure = source_type(resolved or source, context)
+        if resolved and _NAMED.search(resolved) and stype in ("official", "expert", "media"):
+            self.last_named = resolved
+        self.attributed_sentences.add(sentence_id)
+        self.found.append(
+            Attribution(
+                self.article.article_id,
+                paragraph_id,
+                start,
+                end,
+                source or None,
+                cue.strip() if cue else None,
+                body[start:end],
+                kind,
+                stype,
+                round(confidence * (0.5 + 0.5 * sure), 2),
+            )
+        )
+
+    def kind_of(self, start: int, end: int) -> str:
+        inside = [q for q in self.quotes if q.start < end and start < q.end]
+        if not inside:
+            return "indirect"
+        covered = sum(min(q.end, end) - max(q.start, start) for q in inside)
+        return "direct" if covered >= 0.8 * (end - start) else "mixed"
+
+    def run(self) -> list[Attribution]:
+        sentences = self.article.sentences
+        by_paragraph: dict[str, list] = {}
+        for sentence in sentences:
+            by_paragraph.setdefault(sentence.paragraph_id, []).append(sentence)
+        previous = None
+        for paragraph in self.article.paragraphs:
+            own = by_paragraph.get(paragraph.paragraph_id, [])
+            if paragraph.kind == "quote":
+                self.block_quote(paragraph, previous)
+            elif paragraph.kind != "heading":
+                for sentence in own:
+                    self.sentence(sentence)
+            previous = own[-1] if own else previous
+        self.leftover_quotes()
+        self.links()
+        return sorted(self.found, key=lambda a: a.start)
+
+    def block_quote(self, paragraph, lead) -> None:
+        source, cue = _lead(lead.text) if lead is not None else (None, None)
+        inside = _AFTER_QUOTE.search(paragraph.text)
+        if source is None and inside is not None:  # “...,” said X. “...”
+            source = _TRAILING_PHRASE.sub("", inside["source1"] or inside["source2"])
+            cue = inside["cue1"] or inside["cue2"]
+        self.add(
+            paragraph.paragraph_id + ".s01",
+            paragraph.paragraph_id,
+            paragraph.start,
+            paragraph.end,
+            source,
+            cue,
+            "direct",
+            0.9 if source else 0.5,
+            lead.text if lead is not None else "",
+        )
+
+    def sentence(self, sentence) -> None:
+        text, base = sentence.text, sentence.start
+        args = (sentence.sentence_id, sentence.paragraph_id)
+        for match in _AFTER_QUOTE.finditer(text):
+            quote = next(
+                (q for q in reversed(self.quotes) if q.start < base + match.start() + 1 <= q.end),
+                None,
+            )
+            if quote is not None:
+                source = _TRAILING_PHRASE.sub("", match["source1"] or match["source2"])
+                cue = match["cue1"] or match["cue2"]
+                self.add(*args, quote.start, quote.end, source, cue, "direct", 0.9, text)
+        if _IDIOM.search(text):
+            return
+        if (according := _ACCORDING.search(text)) is not None:
+            before = text[: according.start()].rstrip(" ,")
+            rest = text[according.end() :].strip()
+            if rest.startswith(":"):
+                return  # the content is the quotation that follows
+            if rest == "":
+                if len(before.split()) >= 4:
+                    start, end = base, base + len(before)
+                else:
+                    return  # the content is the block quotation that follows
+            else:
+                start, end = base + according.end(), sentence.end
+            kind = self.kind_of(start, end)
+            self.add(*args, start, end, according["source"], according["cue"], kind, 0.8, text)
+            return
+        if _SAID_LEAD.match(text.strip()) or text.rstrip().endswith((":", ",")):
+            return  # a lead-in: block_quote takes the quotation below
+        for match in _FORWARD.finditer(text):
+            source = _source_phrase(match["source"])
+            if not match["content"].strip(" .”\"’'") or not _plausible_source(source):
+                continue
+            start = base + match.start("content")
+            kind = self.kind_of(start, sentence.end)
+            strong = bool(
+                _OFFICIAL.search(source) or _NAMED.search(source) or _VAGUE.search(source)
+            )
+            self.add(
+                *args,
+                start,
+                sentence.end,
+                source,
+                match["cue"],
+                kind,
+                0.75 if strong else 0.5,
+                text,
+            )
+            break
+
+    def leftover_quotes(self) -> None:
+        """Quotation marks with no cue found: still someone's words (or a scare quote)."""
+        for quote in self.quotes:
+            if any(a.start <= quote.start < a.end for a in self.found):
+                continue
+            sentence = next(
+                (s for s in self.article.sentences if s.start <= quote.start < s.end), None
+            )
+            paragraph = self.article.paragraph(int(quote.paragraph_id.rsplit(":p", 1)[1]))
+            source = cue = None
+            confidence = 0.4
+            if quote.start == paragraph.start and paragraph.number > 1:
+                lead = [s for s in self.article.sentences if s.end <= paragraph.start]
+                if lead:
+                    source, cue = _lead(lead[-1].text)
+                    confidence = 0.85 if source else confidence
+            if source is None and sentence is not None:
+                source = self.known_source(sentence.text)
+            self.add(
+                sentence.sentence_id if sentence else "",
+                quote.paragraph_id,
+                quote.start,
+                quote.end,
+                source,
+                cue,
+                "direct",
+                confidence,
+                sentence.text if sentence else "",
+            )
+
+    def known_source(self, text: str) -> str | None:
+        """A source found earlier whose name (or surname) the sentence mentions."""
+        for found in reversed(self.found):
+            if found.source and found.source_type in ("official", "expert", "media"):
+                names = _NAMED.findall(found.source) or [found.source]
+                surname = names[-1].split()[-1].strip("’'s")
+                if len(surname) > 2 and surname in text:
+                    return names[-1]
+        names = _NAMED.findall(text)
+        return names[0] if names else None
+
+    def links(self) -> None:
+        """A link with no attribution in its sentence: the link is the only pointer to a source."""
+        for cue in self.article.meta.link_cues:
+            paragraph = self.article.paragraphs[cue.paragraph - 1]
+            start, end = paragraph.start + cue.start, paragraph.start + cue.end
+            sentence = next((s for s in self.article.sentences if s.start <= start < s.end), None)
+            if any(a.start < end and start < a.end for a in self.found) or any(
+                a.source and cue.anchor_text in a.source for a in self.found
+            ):
+                continue
+            same = [
+                a
+                for a in self.found
+                if sentence is not None and sentence.start <= a.start < sentence.end and a.source
+            ]
+            self.found.append(
+                Attribution(
+                    self.article.article_id,
+                    paragraph.paragraph_id,
+                    start,
+                    end,
+                    same[0].source if same else None,
+                    cue.anchor_text,
+                    cue.anchor_text,
+                    "indirect",
+                    same[0].source_type if same else "hyperlink_only",
+                    0.5 if same else 0.6,
+                )
+            )
+
+
+def _lead(text: str) -> tuple[str | None, str | None]:
+    """The source and cue of a sentence that introduces a quotation below it ('X said:')."""
+    tail = text.rstrip()
+    if not tail.endswith((":", ",")):
+        return None, None
+    match = _SAID_LEAD.search(tail) or _TRAILING_LEAD.search(tail)
+    if match:
+        return _source_phrase(match["source"]), match["cue"]
+    according = _ACCORDING.search(tail)
+    if according is not None:
+        return according["source"], according["cue"]
+    return None, None
+
+
+def _plausible_source(source: str) -> bool:
+    """A subject that can speak: a name, a role, a body, a vague plural; not a clause."""
+    words = source.split()
+    return (
+        0 < len(words) <= 14
+        and not source.lower().startswith(("it ", "this ", "there ", "that "))
+        and bool(
+            _NAMED.search(source)
+            or _OFFICIAL.search(source)
+            or _VAGUE.search(source)
+            or _EXPERT.search(source)
+            or _DOCUMENT.search(source)
+            or _MEDIA.search(source)
+            or _POLL.search(source)
+            or _PRONOUN.match(source)
+            or source[:1].isupper()
+        )
+    )
+
+
+def find_attributions(article: Article) -> list[Attribution]:
+    """Every attribution the finder sees in ``article``, in text order."""
+    return _Finder(article).run()
+
+
+def attributions(article_id: str, corpus: Corpus | None = None) -> pd.DataFrame:
+    """The attributions of one article as a table, one row each (offsets into the body).
+
+    >>> table = attributions("putin-changed-stance")
+    >>> list(table.columns) == COLUMNS, set(table["quote_kind"]) <= {"direct", "indirect", "mixed"}
+    (True, True)
+    """
+    article = (corpus or default()).article(article_id)
+    rows = [asdict(found) for found in find_attributions(article)]
+    return pd.DataFrame(rows, columns=COLUMNS)
