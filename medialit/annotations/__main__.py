@@ -86,8 +86,31 @@ def skeleton(corpus: Corpus, article_id: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _references(corpus: Corpus) -> int:
+    from medialit.annotations.references import reference_problems
+
+    root = corpus.root.resolve().parent
+    problems = reference_problems(root, corpus)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    files = len({problem.path for problem in problems})
+    if problems:
+        print(
+            f"{len(problems)} reference(s) in {files} file(s) name a missing article or paragraph, "
+            "or quote words no longer in the article: fix each (book/instructor/swap-article.md)",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"every reference to the {len(corpus)} articles fits the corpus")
+    return 0
+
+
 def _check(args: argparse.Namespace) -> int:
     corpus = Corpus(args.sources) if args.sources else None
+    if args.references:
+        from medialit.corpus import default
+
+        return _references(corpus or default())
     paths = key_paths(corpus)
     if not paths:
         print("no key files found (sources/annotations/*.yaml)", file=sys.stderr)
@@ -166,7 +189,13 @@ def main(argv: list[str] | None = None) -> int:
         "--sources", type=Path, default=None, help="a sources folder other than the repository's"
     )
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("check", help="load every key file and apply every rule")
+    check = commands.add_parser("check", help="load every key file and apply every rule")
+    check.add_argument(
+        "--references",
+        action="store_true",
+        help="instead, list every page, exercise, example and topic that names a missing "
+        "article or quotes words no longer in it",
+    )
     start = commands.add_parser("skeleton", help="print a key file to fill in for one article")
     start.add_argument("article_id")
     draft = commands.add_parser(
