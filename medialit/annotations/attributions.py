@@ -141,7 +141,10 @@ _SAID_LEAD = re.compile(
     rf"^(?P<cue>(?i:{_VERB}|to quote|quoting))\s+(?P<source>[^:,.]{{2,90}})\s*[:,]\s*$"
 )
 _TRAILING_PHRASE = re.compile(r"\s+(?:after|before|on|in|at|during|when|while|as|last)\b.*$")
-_IDIOM = re.compile(r"easier said than done|needless to say|that is to say|so to say", re.I)
+_IDIOM = re.compile(
+    r"easier said than done|needless to say|that is to say|so to say|^that said|having said that",
+    re.I,
+)
 _TRAILING_LEAD = re.compile(
     rf"(?P<source>[A-Z][^.;:!?“”\"]{{0,90}}?)\s+(?P<cue>{_CUE})(?:\s+[^.;:!?“”\"]{{0,40}})?\s*[:,]?$"
 )
@@ -200,7 +203,7 @@ _OFFICIAL = re.compile(
 )
 _AUTHOR_OWN = re.compile(r"^(?:I|my|me|this writer|this author|see my|as I)\b", re.I)
 _PRONOUN = re.compile(r"^(?:he|she|they|it)$", re.IGNORECASE)
-_NAMED = re.compile(r"[A-Z][a-z]+(?:\s+[A-Z]\.?)*\s+[A-Z][a-z’'-]+")
+_NAMED = re.compile(r"[A-Z][a-z]+(?:\s+(?:[A-Z]\.\s*)*[A-Z][a-z’'-]+){1,3}")
 
 
 @dataclass
@@ -409,7 +412,7 @@ class _Finder:
                     source, cue = _lead(lead[-1].text)
                     confidence = 0.85 if source else confidence
             if source is None and sentence is not None:
-                source = self.known_source(sentence.text)
+                source = self.known_source(sentence.text, quote.start)
             self.add(
                 sentence.sentence_id if sentence else "",
                 quote.paragraph_id,
@@ -422,16 +425,19 @@ class _Finder:
                 sentence.text if sentence else "",
             )
 
-    def known_source(self, text: str) -> str | None:
-        """A source found earlier whose name (or surname) the sentence mentions."""
-        for found in reversed(self.found):
+    def known_source(self, text: str, before: int) -> str | None:
+        """A person named in the sentence, preferring one quoted earlier (nearest first)."""
+        earlier = sorted((f for f in self.found if f.start < before), key=lambda f: -f.start)
+        for found in earlier:
             if found.source and found.source_type in ("official", "expert", "media"):
-                names = _NAMED.findall(found.source) or [found.source]
-                surname = names[-1].split()[-1].strip("’'s")
-                if len(surname) > 2 and surname in text:
-                    return names[-1]
+                names = _NAMED.findall(found.source)
+                surname = (
+                    names[-1].split()[-1].removesuffix("’s").removesuffix("'s") if names else ""
+                )
+                if len(surname) > 2 and re.search(rf"\b{re.escape(surname)}\b", text):
+                    return surname
         names = _NAMED.findall(text)
-        return names[0] if names else None
+        return re.sub(r"[’']s$", "", names[0]) if names else None
 
     def links(self) -> None:
         """A link with no attribution in its sentence: the link is the only pointer to a source."""

@@ -69,7 +69,7 @@ def _known_ids(root: Path, texts: dict[Path, str], corpus: Corpus) -> set[str]:
         known.update(m["article"] for m in PARAGRAPH_REF.finditer(text))
         for pattern in _STRONG:
             known.update(m["article"] for m in pattern.finditer(text))
-    known.update(path.stem for path in (root / "sources" / "annotations").glob("*.yaml"))
+    known.update(path.stem for path in (corpus.root / "annotations").glob("*.yaml"))
     return known
 
 
@@ -146,7 +146,7 @@ def _quote_problems(root: Path, corpus: Corpus) -> list[Reference]:
 
 
 def _topic_problems(root: Path, corpus: Corpus) -> list[Reference]:
-    path = root / "sources" / "topics.yaml"
+    path = corpus.root / "topics.yaml"
     if not path.exists():
         return []
     text = path.read_text(encoding="utf-8")
@@ -204,7 +204,7 @@ def _key_problems(root: Path, corpus: Corpus) -> list[Reference]:
             1,
             f"is the key of {path.stem!r}, which is not in the corpus: delete it with the article",
         )
-        for path in sorted((root / "sources" / "annotations").glob("*.yaml"))
+        for path in sorted((corpus.root / "annotations").glob("*.yaml"))
         if path.stem not in corpus.ids()
     ]
 
