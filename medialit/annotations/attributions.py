@@ -128,8 +128,8 @@ _STATE = r"(?:is|are|was|were)\s+(?:certain|convinced|confident|sure|adamant)"
 _CUE = rf"(?:(?:had|has|have)\s+)?(?:also\s+)?(?:{_VERB}(?:\s+out)?|{_STATE})"
 # <source> <cue> [that|:|,] <content>
 _FORWARD = re.compile(
-    rf"(?P<source>(?:[A-Z][\w.’'-]*|the|a|an|many|some|several|most|his|her|its|their)"
-    rf"[^.;:!?“”\"]{{0,90}}?)\s+(?P<cue>{_CUE})\b(?:\s+that\b|\s*[:,])?\s*(?P<content>.+)",
+    rf"(?P<source>\b(?:[A-Z][\w.’'-]*|(?:the|a|an|many|some|several|most|his|her|its|their)\b)"
+    rf"[^.;:!?“”\"]{{0,120}}?)\s+(?P<cue>{_CUE})\b(?:\s+that\b|\s*[:,])?\s*(?P<content>.+)",
 )
 # “...,” <cue> <source>   |   “...,” <source> <cue>
 _AFTER_QUOTE = re.compile(
