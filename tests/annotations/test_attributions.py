@@ -64,14 +64,16 @@ def test_the_table_on_every_shipped_article_is_well_formed():
         assert table["start"].is_monotonic_increasing
 
 
-def test_a_block_quotation_takes_its_source_from_the_line_that_introduces_it():
+def test_a_block_quotation_takes_its_source_from_the_line_that_introduces_it(shipped):
+    shipped("russia-china-resist")
     table = attributions("russia-china-resist")
     row = _row(table, "Certain comments were made by Mr. Biden")
     assert "Dmitry Peskov" in row.source and row.quote_kind == "direct"
     assert row.source_type == "official"
 
 
-def test_a_vague_source_with_no_quotation_is_found():
+def test_a_vague_source_with_no_quotation_is_found(shipped):
+    shipped("united-states-rebalance")
     row = _row(attributions("united-states-rebalance"), "were not particularly harsh")
     assert (row.source, row.source_type, row.quote_kind) == ("many observers", "vague", "indirect")
 

@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
 from medialit.cli import main
 from medialit.corpus import Corpus
@@ -28,7 +29,7 @@ def _only(results, seed):
 def test_a_capture_from_a_new_site_is_added_with_its_dateline_facts(sources_copy, tmp_path):
     drop = tmp_path / "drop"
     drop.mkdir()
-    shutil.copy(NEW_SITE, drop)
+    shutil.copy(NEW_SITE, drop / "950_new_site.txt")
     (result,) = ingest(drop, sources_copy)
     assert result.error is None, result.error
     article = Corpus(sources_copy).article("harbour-town-votes")
@@ -42,10 +43,10 @@ def test_a_capture_from_a_new_site_is_added_with_its_dateline_facts(sources_copy
 
 
 def test_metadata_overrides_facts_and_drops_and_joins_paragraphs(sources_copy):
-    shutil.copy(NEW_SITE, sources_copy / "raw")
+    shutil.copy(NEW_SITE, sources_copy / "raw" / "901_override.txt")
     _metadata(
         sources_copy,
-        "900_saltmarsh_courier.txt:\n"
+        "901_override.txt:\n"
         "  title: The Winter Ferry Stays\n"
         "  author: null\n"
         "  unknown: {author: the byline is a desk name}\n"
@@ -54,7 +55,7 @@ def test_metadata_overrides_facts_and_drops_and_joins_paragraphs(sources_copy):
         "  drop_paragraphs: [7]\n"
         "  join_paragraphs: [1]\n",
     )
-    result = _only(ingest(sources_copy / "raw", sources_copy), "900_saltmarsh_courier.txt")
+    result = _only(ingest(sources_copy / "raw", sources_copy), "901_override.txt")
     assert result.error is None, result.error
     article = Corpus(sources_copy).article(result.article_id)
     assert result.article_id == "winter-ferry-stays"
@@ -83,13 +84,13 @@ def test_metadata_overrides_facts_and_drops_and_joins_paragraphs(sources_copy):
     ],
 )
 def test_a_bad_metadata_entry_is_an_error_naming_field_and_fix(sources_copy, entry, message):
-    shutil.copy(NEW_SITE, sources_copy / "raw")
-    _metadata(sources_copy, "900_saltmarsh_courier.txt:\n" + entry)
+    shutil.copy(NEW_SITE, sources_copy / "raw" / "901_bad.txt")
+    _metadata(sources_copy, "901_bad.txt:\n" + entry)
     results = ingest(sources_copy / "raw", sources_copy)
-    error = str(_only(results, "900_saltmarsh_courier.txt").error)
-    assert "metadata.yaml" in error and "900_saltmarsh_courier.txt" in error
+    error = str(_only(results, "901_bad.txt").error)
+    assert "metadata.yaml" in error and "901_bad.txt" in error
     assert message in error and "Fix:" in error
-    assert all(r.error is None for r in results if r.seed_file != "900_saltmarsh_courier.txt")
+    assert all(r.error is None for r in results if r.seed_file != "901_bad.txt")
 
 
 def test_reingest_leaves_unchanged_files_untouched(sources_copy):
@@ -102,11 +103,20 @@ def test_reingest_leaves_unchanged_files_untouched(sources_copy):
     assert [p.stat().st_mtime_ns for p in files] == [1_000_000_000] * len(files)
 
 
+def _unlisted(sources: Path):
+    """An ingested article whose capture has no metadata.yaml entry yet."""
+    entries = yaml.safe_load((sources / "raw" / "metadata.yaml").read_text(encoding="utf-8"))
+    return next(r for r in Corpus(sources).articles().itertuples() if r.seed_file not in entries)
+
+
 def test_a_hand_edited_article_is_never_overwritten(sources_copy, capsys):
-    target = next((sources_copy / "articles").glob("*russia-china-resist.md"))
-    edited = target.read_text(encoding="utf-8").replace("supreme self-confidence", "confidence")
+    row = _unlisted(sources_copy)
+    target = Path(row.path)
+    text = target.read_text(encoding="utf-8")
+    edited = text.replace(" the ", " a ", 1)
+    assert edited != text
     target.write_text(edited, encoding="utf-8")
-    _metadata(sources_copy, "000_322b066fbe4a530c.txt:\n  author_bio: A new fact.\n")
+    _metadata(sources_copy, f"{row.seed_file}:\n  author_bio: A new fact.\n")
     status = main(["corpus", "ingest", str(sources_copy / "raw"), "--sources", str(sources_copy)])
     assert status == 1
     err = capsys.readouterr().err
@@ -130,8 +140,9 @@ def test_a_hand_edited_article_is_never_overwritten(sources_copy, capsys):
 
 def test_an_article_ingest_did_not_write_is_not_overwritten(sources_copy):
     (sources_copy / "articles" / RECORD_FILE).unlink()
-    _metadata(sources_copy, "000_322b066fbe4a530c.txt:\n  author_bio: A new fact.\n")
-    result = _only(ingest(sources_copy / "raw", sources_copy), "000_322b066fbe4a530c.txt")
+    row = _unlisted(sources_copy)
+    _metadata(sources_copy, f"{row.seed_file}:\n  author_bio: A new fact.\n")
+    result = _only(ingest(sources_copy / "raw", sources_copy), row.seed_file)
     assert "was not written by ingest" in str(result.error)
 
 
@@ -148,11 +159,12 @@ def test_a_hand_written_article_with_the_same_id_is_not_duplicated_or_overwritte
     before = hand.read_bytes()
     drop = tmp_path / "drop"
     drop.mkdir()
-    shutil.copy(NEW_SITE, drop)
+    shutil.copy(NEW_SITE, drop / "950_new_site.txt")
+    count = len(Corpus(sources_copy))
     (result,) = ingest(drop, sources_copy)
     assert hand.read_bytes() == before
     assert result.error is None and result.article_id == "harbour-town-votes-2"
-    assert len(Corpus(sources_copy)) == 7  # no duplicate id
+    assert len(Corpus(sources_copy)) == count + 1  # no duplicate id
 
 
 def test_a_hand_written_file_at_the_target_path_is_not_overwritten(sources_copy, tmp_path):
@@ -166,7 +178,7 @@ def test_a_hand_written_file_at_the_target_path_is_not_overwritten(sources_copy,
     before = hand.read_bytes()
     drop = tmp_path / "drop"
     drop.mkdir()
-    shutil.copy(NEW_SITE, drop)
+    shutil.copy(NEW_SITE, drop / "950_new_site.txt")
     (result,) = ingest(drop, sources_copy)
     assert hand.read_bytes() == before
     assert "already holds another article" in str(result.error)
