@@ -51,7 +51,7 @@ class Reference:
 def _files(root: Path) -> list[Path]:
     found: list[Path] = []
     for folder in SCANNED:
-        for path in sorted((root / folder).rglob("*.md")):
+        for path in sorted([*(root / folder).rglob("*.md"), *(root / folder).rglob("*.yaml")]):
             relative = path.relative_to(root).as_posix()
             if not relative.startswith(GENERATED) and relative != "book/instructor/objectives.md":
                 found.append(path)
