@@ -253,8 +253,10 @@ def read_record(articles_dir: Path) -> dict[str, dict]:
 
 
 def _write_record(articles_dir: Path, record: dict[str, dict]) -> None:
+    """Write the record of what ingest wrote, forgetting files that were deleted since."""
+    kept = {name: entry for name, entry in record.items() if (articles_dir / name).exists()}
     text = RECORD_HEADER + yaml.safe_dump(
-        {"files": dict(sorted(record.items()))}, sort_keys=False, width=100
+        {"files": dict(sorted(kept.items()))}, sort_keys=False, width=100
     )
     path = articles_dir / RECORD_FILE
     if not path.exists() or path.read_text(encoding="utf-8") != text:
