@@ -124,7 +124,11 @@ _VERBS = [
     "show",
 ]
 _VERB = r"(?:" + "|".join(sorted(_VERBS, key=len, reverse=True)) + r")"
-_STATE = r"(?:is|are|was|were)\s+(?:certain|convinced|confident|sure|adamant)"
+_STATE = (
+    r"(?:is|are|was|were)\s+(?:certain|convinced|confident|sure|adamant)"
+    r"|(?:share|shares|shared)\s+the\s+(?:perspective|view|belief|assessment)"
+    r"|(?:had|has|have)\s+hopes"
+)
 _CUE = rf"(?:(?:had|has|have)\s+)?(?:also\s+)?(?:{_VERB}(?:\s+out)?|{_STATE})"
 # <source> <cue> [that|:|,] <content>
 _FORWARD = re.compile(
@@ -140,6 +144,8 @@ _ACCORDING = re.compile(r"\b(?P<cue>[Aa]ccording to)\s+(?P<source>[^,.;:“”\"
 _SAID_LEAD = re.compile(
     rf"^(?P<cue>(?i:{_VERB}|to quote|quoting))\s+(?P<source>[^:,.]{{2,90}})\s*[:,]\s*$"
 )
+# 'which allegedly provided support to ...': a charge whose accuser the text does not name.
+_ALLEGEDLY = re.compile(r"\b(?:allegedly|reportedly|purportedly)\s+(?P<content>[^,;:.]+)", re.I)
 _TRAILING_PHRASE = re.compile(r"\s+(?:after|before|on|in|at|during|when|while|as|last)\b.*$")
 _IDIOM = re.compile(
     r"easier said than done|needless to say|that is to say|so to say|^that said|having said that",
@@ -374,6 +380,7 @@ class _Finder:
             return
         if _SAID_LEAD.match(text.strip()) or text.rstrip().endswith((":", ",")):
             return  # a lead-in: block_quote takes the quotation below
+        found_before = len(self.found)
         for match in _FORWARD.finditer(text):
             source = _source_phrase(match["source"])
             if not match["content"].strip(" .”\"’'") or not _plausible_source(source):
@@ -394,6 +401,9 @@ class _Finder:
                 text,
             )
             break
+        if len(self.found) == found_before and (alleged := _ALLEGEDLY.search(text)):
+            start, end = base + alleged.start("content"), base + alleged.end("content")
+            self.add(*args, start, end, None, "allegedly", "indirect", 0.6, text)
 
     def leftover_quotes(self) -> None:
         """Quotation marks with no cue found: still someone's words (or a scare quote)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from medialit.annotations import attributions
@@ -76,6 +77,12 @@ def test_a_vague_source_with_no_quotation_is_found(shipped):
     shipped("united-states-rebalance")
     row = _row(attributions("united-states-rebalance"), "were not particularly harsh")
     assert (row.source, row.source_type, row.quote_kind) == ("many observers", "vague", "indirect")
+
+
+def test_allegedly_marks_a_charge_whose_accuser_is_not_named(shipped):
+    shipped("united-states-rebalance")
+    row = _row(attributions("united-states-rebalance"), "provided support to Russian hacking")
+    assert pd.isna(row.source) and (row.cue, row.source_type) == ("allegedly", "vague")
 
 
 @pytest.mark.parametrize(
