@@ -14,6 +14,17 @@ from dataclasses import asdict, dataclass
 import pandas as pd
 
 from medialit.annotations.quotes import find_quotations
+from medialit.annotations.source_types import (
+    DOCUMENT,
+    EXPERT,
+    MEDIA,
+    NAMED,
+    OFFICIAL,
+    POLL,
+    PRONOUN,
+    VAGUE,
+    source_type,
+)
 from medialit.corpus import Article, Corpus, default
 
 COLUMNS = [
@@ -158,59 +169,6 @@ _CLAUSE_BREAK = re.compile(
     r".*(?:[,(]|\b(?:and|but|while|which|who|as|when|after|since|that)\b)\s*"
 )
 
-_VAGUE = re.compile(
-    r"\b(?:many|some|several|most|few|various|numerous|certain|other)\s+(?:\w+\s+)?"
-    r"(?:observers|analysts|experts|commentators|critics|officials|scholars|diplomats|people|"
-    r"pundits|sources|reports|voices|residents|insiders|watchers|americans|russians|europeans)\b"
-    r"|\b(?:observers|analysts|experts|commentators|critics|scholars|pundits|insiders)\b"
-    r"|^(?:moscow|washington|beijing|kyiv|kiev|delhi|new delhi|the west|russia|china|"
-    r"the us|the united states|europe)$|\ballegedly\b|\bit is (?:said|believed)\b|\bsome say\b",
-    re.IGNORECASE,
-)
-# Said of an unnamed source in the sentence: the reporter explains why it is unnamed.
-_ANON_CONTEXT = re.compile(
-    r"\b(?:who (?:asked|spoke|requested)[^.]*?(?:not to be (?:named|identified)|anonymity)|"
-    r"on (?:the )?condition of anonymity|(?:person|people|source|sources) (?:familiar with|"
-    r"close to|briefed on))",
-    re.IGNORECASE,
-)
-# An unnamed but specific source: 'a senior Nordic official', 'one diplomat'.
-_ANONYMOUS = re.compile(
-    r"^(?:a|an|one|two|three|four)\s+(?:[\w-]+\s+){0,4}(?:official|diplomat|source|aide|"
-    r"adviser|advisor|officer|insider|person|people|member|officials|diplomats|sources)\b",
-    re.IGNORECASE,
-)
-_DOCUMENT = re.compile(
-    r"\b(?:report|release|readout|statement|paper|document|transcript|communiqu[eé]|"
-    r"declaration|memo|letter|order|resolution|law|treaty|charter|white paper|decree|"
-    r"press release|briefing|record|minutes|notes?)\b",
-    re.IGNORECASE,
-)
-_POLL = re.compile(r"\b(?:poll|survey|census|data|statistics|figures|study found)\b", re.I)
-_MEDIA = re.compile(
-    r"\b(?:newspaper|magazine|daily|weekly|outlet|press|tv|television|channel|agency|"
-    r"times|post|journal|guardian|reuters|tass|ria|xinhua|cnn|bbc|bloomberg|interfax|"
-    r"global times|sputnik|rt|associated press|ap|afp|news)\b",
-    re.IGNORECASE,
-)
-_EXPERT = re.compile(
-    r"\b(?:analyst|expert|professor|scholar|researcher|economist|engineer|historian|"
-    r"think tank|institute|university|fellow|specialist|study|studies|scientist|academic|"
-    r"author of)\b",
-    re.IGNORECASE,
-)
-_OFFICIAL = re.compile(
-    r"\b(?:president|minister|spokes(?:man|woman|person)|secretary|ambassador|envoy|aide|"
-    r"leader|council|councillor|government|kremlin|white house|state department|pentagon|"
-    r"ministry|administration|chancellor|premier|pm|prime|senator|congress|parliament|duma|"
-    r"nato|mayor|governor|official|officials|deputy|chief|general|commander|foreign|"
-    r"board|authority|agency|department|office|embassy|mission)\b",
-    re.IGNORECASE,
-)
-_AUTHOR_OWN = re.compile(r"^(?:I|my|me|this writer|this author|see my|as I)\b", re.I)
-_PRONOUN = re.compile(r"^(?:he|she|they|it)$", re.IGNORECASE)
-_NAMED = re.compile(r"[A-Z][a-z]+(?:\s+(?:[A-Z]\.\s*)*[A-Z][a-z’'-]+){1,3}")
-
 
 @dataclass
 class Attribution:
@@ -226,40 +184,6 @@ class Attribution:
     quote_kind: str
     source_type: str
     confidence: float
-
-
-def source_type(source: str | None, context: str = "") -> tuple[str, float]:
-    """The source type of ``source`` (with the sentence as context) and how sure the rule is.
-
-    >>> source_type("many observers")[0], source_type("a senior official at the board")[0]
-    ('vague', 'anonymous_specific')
-    >>> source_type("the Kremlin spokesman Dmitry Peskov")[0], source_type("a White House release")
-    ('official', ('document', 0.8))
-    """
-    if not source:
-        return "vague", 0.4
-    text = source.strip()
-    if (_ANONYMOUS.search(text) or _ANON_CONTEXT.search(text)) and not _NAMED.search(text):
-        return "anonymous_specific", 0.8 if _ANON_CONTEXT.search(context) else 0.6
-    if _VAGUE.search(text):
-        return "vague", 0.7
-    if _AUTHOR_OWN.search(text):
-        return "author_own", 0.6
-    if _POLL.search(text):
-        return "poll_data", 0.7
-    if _DOCUMENT.search(text):
-        return "document", 0.8
-    if _EXPERT.search(text):
-        return "expert", 0.7
-    if _MEDIA.search(text) and not _OFFICIAL.search(text):
-        return "media", 0.6
-    if _OFFICIAL.search(text):
-        return "official", 0.8
-    if _NAMED.search(text) or text[:1].isupper():
-        if _EXPERT.search(context) and not _OFFICIAL.search(context):
-            return "expert", 0.5
-        return "official", 0.5  # a named person or body with no role noun: most often official
-    return "vague", 0.4
 
 
 def _source_phrase(raw: str) -> str:
@@ -286,9 +210,9 @@ class _Finder:
         if end - start < 2 or any(a.start < end and start < a.end for a in self.found):
             return
         source = source.strip(" ,:;") if source else None
-        resolved = self.last_named if source and _PRONOUN.match(source) else source
+        resolved = self.last_named if source and PRONOUN.match(source) else source
         stype, sure = source_type(resolved or source, context)
-        if resolved and _NAMED.search(resolved) and stype in ("official", "expert", "media"):
+        if resolved and NAMED.search(resolved) and stype in ("official", "expert", "media"):
             self.last_named = resolved
         self.attributed_sentences.add(sentence_id)
         self.found.append(
@@ -387,9 +311,7 @@ class _Finder:
                 continue
             start = base + match.start("content")
             kind = self.kind_of(start, sentence.end)
-            strong = bool(
-                _OFFICIAL.search(source) or _NAMED.search(source) or _VAGUE.search(source)
-            )
+            strong = bool(OFFICIAL.search(source) or NAMED.search(source) or VAGUE.search(source))
             self.add(
                 *args,
                 start,
@@ -440,13 +362,13 @@ class _Finder:
         earlier = sorted((f for f in self.found if f.start < before), key=lambda f: -f.start)
         for found in earlier:
             if found.source and found.source_type in ("official", "expert", "media"):
-                names = _NAMED.findall(found.source)
+                names = NAMED.findall(found.source)
                 surname = (
                     names[-1].split()[-1].removesuffix("’s").removesuffix("'s") if names else ""
                 )
                 if len(surname) > 2 and re.search(rf"\b{re.escape(surname)}\b", text):
                     return surname
-        names = _NAMED.findall(text)
+        names = NAMED.findall(text)
         return re.sub(r"[’']s$", "", names[0]) if names else None
 
     def links(self) -> None:
@@ -501,14 +423,14 @@ def _plausible_source(source: str) -> bool:
         0 < len(words) <= 14
         and not source.lower().startswith(("it ", "this ", "there ", "that "))
         and bool(
-            _NAMED.search(source)
-            or _OFFICIAL.search(source)
-            or _VAGUE.search(source)
-            or _EXPERT.search(source)
-            or _DOCUMENT.search(source)
-            or _MEDIA.search(source)
-            or _POLL.search(source)
-            or _PRONOUN.match(source)
+            NAMED.search(source)
+            or OFFICIAL.search(source)
+            or VAGUE.search(source)
+            or EXPERT.search(source)
+            or DOCUMENT.search(source)
+            or MEDIA.search(source)
+            or POLL.search(source)
+            or PRONOUN.match(source)
             or source[:1].isupper()
         )
     )

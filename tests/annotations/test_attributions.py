@@ -6,8 +6,9 @@ import pandas as pd
 import pytest
 
 from medialit.annotations import attributions
-from medialit.annotations.attributions import COLUMNS, source_type
+from medialit.annotations.attributions import COLUMNS
 from medialit.annotations.labels import label_set
+from medialit.annotations.source_types import source_type
 from medialit.corpus import default
 
 NEW = "harbour-town-votes"
