@@ -9,7 +9,7 @@ import pandas as pd
 
 from medialit.fileio import atomic_write_text
 from medialit.grade.bundle import Bundle
-from medialit.report import charts, stats
+from medialit.report import charts, learning, stats
 from medialit.report.agreement import (
     RELIABLE,
     TENTATIVE,
@@ -62,6 +62,9 @@ def _figure(uri: str, alt: str, caption: str) -> str:
 
 def build_report(table: pd.DataFrame, bundle: Bundle, title: str = "Class report") -> str:
     """The report's HTML for a checked gradebook (see :func:`load_gradebook`)."""
+    is_check = learning.is_reading_check(table["set"])
+    checks = learning.analyse(table, bundle)  # the reading checks have their own section
+    table = table[~is_check]
     totals = stats.set_totals(table)
     fractions = stats.student_fractions(table)
     items = stats.item_table(table)
@@ -200,10 +203,19 @@ def build_report(table: pd.DataFrame, bundle: Bundle, title: str = "Class report
             )
         )
 
+    parts.append(learning.section(checks))
     parts.append("<h2>Per-student summaries</h2><p>Ready to paste into feedback.</p>")
     summaries = pd.DataFrame(
         [
-            {"student": s, "score": fractions[s], "summary": stats.student_summary(table, s)}
+            {
+                "student": s,
+                "score": fractions[s],
+                "summary": " ".join(
+                    filter(
+                        None, [stats.student_summary(table, s), learning.student_line(checks, s)]
+                    )
+                ),
+            }
             for s in fractions.index
         ]
     )
