@@ -179,7 +179,7 @@ def analyse(table: pd.DataFrame, bundle: Bundle) -> Learning | None:
     )
     unpaired = sorted(s for s, o in occasions.items() if len(o) == 1 and s not in repeated)
     paired = _paired(scores, paired_students)
-    order = [ALL] + sorted({o for s in bundle.sets.values() for i in s.items for o in i.objectives})
+    order = [ALL, *sorted({o for s in bundle.sets.values() for i in s.items for o in i.objectives})]
     objectives = _per_objective(paired, order)
     overall = scores[scores["objective"] == ALL]
     students = []
@@ -275,7 +275,8 @@ def objective_view(learning: Learning) -> pd.DataFrame:
             ],
             "<g> (class)": frame["hake_g"].map(_ratio),
             "mean g (students)": [
-                f"{_ratio(g)} (n={n})" for g, n in zip(frame["mean_g"], frame["g_students"])
+                f"{_ratio(g)} (n={n})"
+                for g, n in zip(frame["mean_g"], frame["g_students"], strict=True)
             ],
         }
     )
