@@ -158,7 +158,7 @@ def synthesize(
 
 # Reading checks (pretest_<form>, posttest_<form>): chance of a right answer before the unit,
 # the mean gain after it, and how confidence ratings (1-5) spread for right and wrong answers.
-CHECK_BEFORE, CHECK_GAIN, CHECK_SPREAD = 0.45, 0.25, 0.12
+CHECK_BEFORE, CHECK_GAIN, CHECK_SPREAD = 0.35, 0.3, 0.12
 CONFIDENCE_WEIGHTS = {
     ("before", True): (1, 2, 4, 3, 1),
     ("before", False): (1, 3, 4, 3, 1),

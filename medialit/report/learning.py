@@ -260,22 +260,27 @@ def _ratio(value: float) -> str:
 
 
 def objective_view(learning: Learning) -> pd.DataFrame:
-    """The per-objective table as the report prints it (percentages, points, intervals)."""
+    """The per-objective table as the report prints it: few columns, so it fits a phone."""
     frame = learning.objectives
     return pd.DataFrame(
         {
             "objective": frame["objective"],
-            "students": frame["students"],
-            "before": frame["before"].map(_percent),
-            "after": frame["after"].map(_percent),
-            "change (points)": frame["change"].map(_points),
-            "95% CI of change": [
-                "–" if pd.isna(lo) else f"{_points(lo)} to {_points(hi)}"
-                for lo, hi in zip(frame["ci_low"], frame["ci_high"], strict=True)
+            "n": frame["students"],
+            "before → after": [
+                f"{_percent(b)} → {_percent(a)}"
+                for b, a in zip(frame["before"], frame["after"], strict=True)
             ],
-            "<g> (class)": frame["hake_g"].map(_ratio),
-            "mean g (students)": [
-                f"{_ratio(g)} (n={n})"
+            "change, points (95% CI)": [
+                f"{_points(c)} ({_points(lo)} to {_points(hi)})"
+                if pd.notna(lo)
+                else f"{_points(c)} (–)"
+                for c, lo, hi in zip(
+                    frame["change"], frame["ci_low"], frame["ci_high"], strict=True
+                )
+            ],
+            "<g>": frame["hake_g"].map(_ratio),
+            "mean g (n)": [
+                f"{_ratio(g)} ({n})"
                 for g, n in zip(frame["mean_g"], frame["g_students"], strict=True)
             ],
         }
@@ -330,7 +335,7 @@ def section(learning: Learning | None) -> str:
     paired = int(learning.objectives["students"].max()) if len(learning.objectives) else 0
     parts.append(
         f"<p>{paired} student(s) took a form both before and after the unit; only they count "
-        "in the gains. Change is in percentage points of each form's points. The interval is "
+        "in the gains (n). Change is in percentage points of each form's points. The interval is "
         "a 95% t-interval of the mean change (not a bootstrap). &lt;g&gt; is Hake's class "
         "normalised gain, (after − before) / (1 − before) on the class means; mean g "
         "averages each student's own gain, leaving out students who scored 100% before. "
@@ -379,11 +384,13 @@ def section(learning: Learning | None) -> str:
     per_student = pd.DataFrame(
         {
             "student": view["student"],
-            "form before": view["form_before"].replace("", "–"),
+            "forms": [
+                f"{b or '–'} → {a or '–'}"
+                for b, a in zip(view["form_before"], view["form_after"], strict=True)
+            ],
             "before": view["before"].map(_percent),
-            "form after": view["form_after"].replace("", "–"),
             "after": view["after"].map(_percent),
-            "change (points)": view["change"].map(_points),
+            "change": view["change"].map(_points),
             "g": view["gain"].map(_ratio),
         }
     )

@@ -6,14 +6,15 @@ import pandas as pd
 
 from medialit.report.charts import _to_data_uri, plt
 
-FONT = 13  # read at about 390 px wide, a 5-inch figure is scaled to ~3/4: keep the text large
+FONT = 13  # a 4-inch figure is about 390 px wide: the text stays near its printed size
 
 
 def gain_chart(objectives: pd.DataFrame) -> str:
     """Per objective, the mean before (open circle) and after (filled triangle), joined by an
-    arrow, with both values printed."""
+    arrow; the objective's name and both values are written above its row, so the chart
+    needs no label column and stays wide enough to read on a phone."""
     frame = objectives.iloc[::-1].reset_index(drop=True)  # first objective at the top
-    figure, axes = plt.subplots(figsize=(5, 1.0 + 0.6 * len(frame)))
+    figure, axes = plt.subplots(figsize=(4, 0.7 + 0.62 * len(frame)))
     for row in frame.itertuples():
         before, after = row.before * 100, row.after * 100
         axes.annotate(
@@ -22,11 +23,14 @@ def gain_chart(objectives: pd.DataFrame) -> str:
             xytext=(before, row.Index),
             arrowprops={"arrowstyle": "-|>", "color": "black", "lw": 1.2, "shrinkB": 6},
         )
-        axes.plot(before, row.Index, "o", markersize=9, markerfacecolor="white", color="black")
-        axes.plot(after, row.Index, ">", markersize=9, color="black")
-        axes.text(103, row.Index, f"{before:.0f}→{after:.0f}", va="center", fontsize=FONT - 2)
-    axes.set_yticks(range(len(frame)), list(frame["objective"]), fontsize=FONT - 1)
-    axes.set_xlim(-3, 125)
+        axes.plot(before, row.Index, "o", markersize=8, markerfacecolor="white", color="black")
+        axes.plot(after, row.Index, ">", markersize=8, color="black")
+        axes.text(
+            0, row.Index + 0.22, f"{row.objective}: {before:.0f}% → {after:.0f}%", fontsize=FONT - 2
+        )
+    axes.set_yticks([])
+    axes.set_ylim(-0.5, len(frame) - 0.2)
+    axes.set_xlim(0, 100)
     axes.set_xticks([0, 25, 50, 75, 100])
     axes.tick_params(axis="x", labelsize=FONT - 2)
     axes.set_xlabel("mean score (%)", fontsize=FONT - 1)
@@ -40,7 +44,7 @@ def gain_chart(objectives: pd.DataFrame) -> str:
 def calibration_chart(calibration: pd.DataFrame) -> str:
     """Mean score at each confidence rating: hatched bars before, dotted bars after, the value
     printed on each bar, and a dashed line where the rating would equal the score."""
-    figure, axes = plt.subplots(figsize=(5, 3.6))
+    figure, axes = plt.subplots(figsize=(4, 3.4))
     width = 0.4
     for offset, occasion, hatch in ((-width / 2, "before", "//"), (width / 2, "after", "..")):
         rows = calibration[calibration["occasion"] == occasion]

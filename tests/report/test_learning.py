@@ -218,8 +218,11 @@ def test_the_report_shows_the_section_and_keeps_checks_out_of_coursework(tmp_pat
     page = build_report(load(tmp_path, bundle, CLASS), bundle)
     assert "<h2>Learning: reading checks before and after the unit</h2>" in page
     assert "3 student(s) took a form both before and after" in page
-    assert '<td>all objectives</td><td class="n">3</td><td>44%</td><td>89%</td><td>+44</td>' in page
-    assert "<td>-3 to +92</td>" in page  # the t-interval of all objectives, in points
+    # all objectives: 4/9 -> 8/9, +44 points, t-interval -3 to +92 points, <g> .8, mean g .83
+    assert (
+        '<td>all objectives</td><td class="n">3</td><td>44% → 89%</td>'
+        "<td>+44 (-3 to +92)</td><td>0.80</td><td>0.83 (3)</td>"
+    ) in page
     assert "before: mean rating 59% of the scale, mean score 56%" in page
     assert "after: mean rating 90% of the scale, mean score 100% over 5 rated answers" in page
     assert "(under-confident)" in page
