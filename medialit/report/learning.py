@@ -265,12 +265,11 @@ def objective_view(learning: Learning) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "objective": frame["objective"],
-            "n": frame["students"],
             "before → after": [
                 f"{_percent(b)} → {_percent(a)}"
                 for b, a in zip(frame["before"], frame["after"], strict=True)
             ],
-            "change, points (95% CI)": [
+            "change (95% CI)": [
                 f"{_points(c)} ({_points(lo)} to {_points(hi)})"
                 if pd.notna(lo)
                 else f"{_points(c)} (–)"
@@ -335,7 +334,7 @@ def section(learning: Learning | None) -> str:
     paired = int(learning.objectives["students"].max()) if len(learning.objectives) else 0
     parts.append(
         f"<p>{paired} student(s) took a form both before and after the unit; only they count "
-        "in the gains (n). Change is in percentage points of each form's points. The interval is "
+        "in the gains. Change is in percentage points of each form's points. The interval is "
         "a 95% t-interval of the mean change (not a bootstrap). &lt;g&gt; is Hake's class "
         "normalised gain, (after − before) / (1 − before) on the class means; mean g "
         "averages each student's own gain, leaving out students who scored 100% before. "
