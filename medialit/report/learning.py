@@ -214,6 +214,7 @@ def analyse(table: pd.DataFrame, bundle: Bundle) -> Learning | None:
         .reset_index()
     )
     bias["bias"] = bias["mean_confidence"] - bias["mean_score"]
+    bias = bias.sort_values("occasion", key=lambda o: o.map({"before": 0, "after": 1}))
     return Learning(
         scores, pd.DataFrame(students), objectives, calibration, bias, unpaired, repeated
     )
@@ -297,8 +298,11 @@ def calibration_view(learning: Learning) -> pd.DataFrame:
                 (learning.calibration["occasion"] == occasion)
                 & (learning.calibration["confidence"] == rating)
             ]
-            row[f"answers {occasion}"] = int(hit["answers"].sum())
-            row[f"mean score {occasion}"] = _percent(hit["mean_score"].iloc[0]) if len(hit) else "–"
+            row[f"score {occasion} (answers)"] = (
+                f"{_percent(hit['mean_score'].iloc[0])} ({int(hit['answers'].iloc[0])})"
+                if len(hit)
+                else "– (0)"
+            )
         rows.append(row)
     return pd.DataFrame(rows)
 

@@ -172,7 +172,8 @@ def test_calibration_by_rating_and_bias(tmp_path, bundle):
     )
     assert round(bias.loc["after", "bias"], 4) == -0.1
     view = calibration_view(result).set_index("confidence")
-    assert view.loc[3].tolist() == [2, "0%", 0, "–"]
+    assert view.loc[3].tolist() == ["0% (2)", "– (0)"]
+    assert view.loc[5].tolist() == ["100% (2)", "100% (3)"]
 
 
 def test_a_class_where_nothing_changes(tmp_path, bundle):
@@ -223,9 +224,10 @@ def test_the_report_shows_the_section_and_keeps_checks_out_of_coursework(tmp_pat
         "<td>all objectives</td><td>44% → 89%</td>"
         "<td>+44 (-3 to +92)</td><td>0.80</td><td>0.83 (3)</td>"
     ) in page
-    assert "before: mean rating 59% of the scale, mean score 56%" in page
+    assert "before: mean rating 59% of the scale, mean score 56% over 8 rated answers" in page
     assert "after: mean rating 90% of the scale, mean score 100% over 5 rated answers" in page
-    assert "(under-confident)" in page
+    assert "bias +3 points (about as confident as correct); after:" in page
+    assert "bias -10 points (under-confident)." in page
     assert "Reading check: before 33% (form A), after 100% (form B), change +67 points." in page
     # coursework figures are about the claims set only: four students, one item
     assert "<li><strong>1</strong> items</li>" in page
