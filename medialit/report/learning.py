@@ -80,6 +80,7 @@ class Learning:
     objectives: pd.DataFrame  # objective, students, before, after, change, ci_low, ci_high, ...
     calibration: pd.DataFrame  # occasion, confidence, answers, mean_score
     bias: pd.DataFrame  # occasion, answers, mean_confidence, mean_score, bias
+    forms: pd.DataFrame  # occasion, form, students, mean_score: how hard each form was
     unpaired: list[str]  # students who took a form on one occasion only
     repeated: list[str]  # students who took two forms on one occasion (left out of the pairs)
 
@@ -215,8 +216,23 @@ def analyse(table: pd.DataFrame, bundle: Bundle) -> Learning | None:
     )
     bias["bias"] = bias["mean_confidence"] - bias["mean_score"]
     bias = bias.sort_values("occasion", key=lambda o: o.map({"before": 0, "after": 1}))
+    forms = (
+        overall.groupby(["occasion", "form"])
+        .agg(
+            students=("student", "nunique"), earned=("earned", "sum"), possible=("possible", "sum")
+        )
+        .reset_index()
+    )
+    forms["mean_score"] = [
+        overall[(overall["occasion"] == o) & (overall["form"] == f)]["fraction"].mean()
+        for o, f in zip(forms["occasion"], forms["form"], strict=True)
+    ]
+    forms = forms.drop(columns=["earned", "possible"]).sort_values(
+        ["occasion", "form"],
+        key=lambda c: c.map({"before": 0, "after": 1}) if c.name == "occasion" else c,
+    )
     return Learning(
-        scores, pd.DataFrame(students), objectives, calibration, bias, unpaired, repeated
+        scores, pd.DataFrame(students), objectives, calibration, bias, forms, unpaired, repeated
     )
 
 
@@ -225,7 +241,7 @@ def student_line(learning: Learning | None, student: str) -> str:
 
     >>> frame = pd.DataFrame([{"student": "ada", "form_before": "A", "form_after": "B",
     ...                        "before": 0.4, "after": 0.7}])
-    >>> student_line(Learning(None, frame, None, None, None, [], []), "ada")
+    >>> student_line(Learning(None, frame, None, None, None, None, [], []), "ada")
     'Reading check: before 40% (form A), after 70% (form B), change +30 points.'
     """
     if learning is None:
@@ -365,6 +381,22 @@ def section(learning: Learning | None) -> str:
                 "Before (open circle) and after (filled triangle), per objective.",
             )
         )
+    parts.append(
+        "<p>How hard each form was: the mean score of everyone who took it on each occasion. "
+        "With counterbalanced forms, a harder form lowers one half's 'before' and the other "
+        "half's 'after' by the same amount, so the class gain is fair when the halves are "
+        "alike; a gap between forms on the same occasion is a gap in difficulty (or in the "
+        "halves).</p>"
+    )
+    forms_view = pd.DataFrame(
+        {
+            "occasion": learning.forms["occasion"],
+            "form": learning.forms["form"],
+            "students": learning.forms["students"],
+            "mean score": learning.forms["mean_score"].map(_percent),
+        }
+    )
+    parts.append(_table(forms_view, "Mean score per form and occasion"))
     parts.append("<h3>Calibration: confidence against correctness</h3>")
     parts.append(f"<p>{html.escape(bias_sentence(learning))}</p>")
     parts.append(

@@ -121,6 +121,11 @@ def test_per_student_scores_forms_and_gains(tmp_path, bundle):
     # g = (after - before) / (1 - before): ann (2/3)/(2/3), ben (1/3)/(1/3), cat (1/3)/(2/3)
     assert students.loc[["ann", "ben", "cat"], "gain"].round(4).tolist() == [1.0, 1.0, 0.5]
     assert result.unpaired == ["dan"] and result.repeated == []
+    # forms: before, A by ann (1/3), cat (1/3), dan (1); B by ben (2/3); after, A ben, B ann cat
+    forms = result.forms.set_index(["occasion", "form"])
+    assert list(forms.index) == [("before", "A"), ("before", "B"), ("after", "A"), ("after", "B")]
+    assert forms["students"].tolist() == [3, 1, 1, 2]
+    assert forms["mean_score"].round(4).tolist() == [0.5556, 0.6667, 1.0, 0.8333]
 
 
 def test_gain_per_objective_with_t_intervals(tmp_path, bundle):
