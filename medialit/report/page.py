@@ -65,6 +65,8 @@ def build_report(table: pd.DataFrame, bundle: Bundle, title: str = "Class report
     is_check = learning.is_reading_check(table["set"])
     checks = learning.analyse(table, bundle)  # the reading checks have their own section
     table = table[~is_check]
+    if table.empty:  # a gradebook of reading checks only: no coursework sections
+        return _document(title, f"<h1>{html.escape(title)}</h1>\n{learning.section(checks)}")
     totals = stats.set_totals(table)
     fractions = stats.student_fractions(table)
     items = stats.item_table(table)
@@ -220,7 +222,10 @@ def build_report(table: pd.DataFrame, bundle: Bundle, title: str = "Class report
         ]
     )
     parts.append(_table(summaries, "Summary per student", percent=("score",)))
-    body = "\n".join(parts)
+    return _document(title, "\n".join(parts))
+
+
+def _document(title: str, body: str) -> str:
     return (
         f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">'

@@ -239,3 +239,11 @@ def test_the_report_shows_the_section_and_keeps_checks_out_of_coursework(tmp_pat
     assert "pretest_a/q1" not in page.split("<h2>Learning")[0]
     learning_part = page.split("<h2>Learning")[1].split("<h2>")[0]
     assert learning_part.count("<img") == 2  # gain per objective, calibration
+
+
+def test_a_gradebook_of_reading_checks_only_is_reported(tmp_path, bundle):
+    rows = [r for r in CLASS if r[1] != "claims"]
+    page = build_report(load(tmp_path, bundle, rows), bundle, "Checks")
+    assert page.startswith("<!DOCTYPE html>") and "<h1>Checks</h1>" in page
+    assert "3 student(s) took a form both before and after" in page
+    assert "Scores per exercise set" not in page
