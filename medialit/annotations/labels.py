@@ -368,6 +368,14 @@ SOURCE_TYPES = _set(
         "reports, or a capital spoken of as one mind ('Moscow sees').",
     ),
     (
+        "anonymous_specific",
+        "Unnamed but specific",
+        "ANON",
+        "An unnamed source described closely enough to tell what kind of access it claims: 'a "
+        "senior Nordic official', 'a person familiar with the talks'. Journalism norms ask why it "
+        "is unnamed; a vague source ('many observers') gives no such handle.",
+    ),
+    (
         "hyperlink_only",
         "Hyperlink only",
         "LINK",
