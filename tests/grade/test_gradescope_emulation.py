@@ -1,0 +1,335 @@
+"""Gradescope, emulated the way it runs the autograder, and every results.json checked.
+
+As root, bubblewrap gives a container like Gradescope's: the machine's own root read-only, a
+scratch folder at /autograder, a private /tmp, Docker's default capabilities only. The zip is
+unpacked with ``unzip`` into /autograder/source, ``setup.sh`` runs once, then per submission
+``run_autograder`` runs with a fresh submission/, results/ and submission_metadata.json.
+Each results.json is checked against Gradescope's specification (SPEC below).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+import subprocess
+import time
+import zipfile
+from pathlib import Path
+
+import jupytext
+import nbformat
+import pytest
+
+from medialit.assign.build import assign
+
+REPO = Path(__file__).parents[2]
+DOCKER_CAPS = (  # Docker's default capabilities
+    *("CHOWN", "DAC_OVERRIDE", "FSETID", "FOWNER", "MKNOD", "NET_RAW", "SETGID", "SETUID"),
+    *("SETFCAP", "SETPCAP", "NET_BIND_SERVICE", "SYS_CHROOT", "KILL", "AUDIT_WRITE"),
+)
+# Gradescope's autograder specification (results.json), as the checks below read it.
+VISIBILITY = {"hidden", "after_due_date", "after_published", "visible"}
+OUTPUT_FORMATS = {"text", "html", "simple_format", "md", "ansi"}
+TOP_FIELDS = {
+    "score",
+    "execution_time",
+    "output",
+    "output_format",
+    "test_output_format",
+    "test_name_format",
+    "visibility",
+    "stdout_visibility",
+    "extra_data",
+    "tests",
+    "leaderboard",
+}
+TEST_FIELDS = {
+    "score",
+    "max_score",
+    "status",
+    "name",
+    "name_format",
+    "number",
+    "output",
+    "output_format",
+    "tags",
+    "visibility",
+    "extra_data",
+}
+TIMES: dict[str, float] = {}
+
+pytestmark = pytest.mark.skipif(
+    os.getuid() != 0 or not shutil.which("bwrap") or not shutil.which("unzip"),
+    reason="emulating Gradescope's root container needs root, bwrap and unzip",
+)
+
+
+def _number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def check_results(text: str) -> dict:
+    """results.json as Gradescope reads it; every departure from the specification fails."""
+
+    def no_constants(name: str) -> None:
+        raise AssertionError(f"{name} is not JSON Gradescope accepts")
+
+    payload = json.loads(text, parse_constant=no_constants)
+    assert isinstance(payload, dict) and set(payload) <= TOP_FIELDS, set(payload) - TOP_FIELDS
+    tests = payload.get("tests", [])
+    assert isinstance(tests, list)
+    assert _number(payload.get("score")) or all(_number(t.get("score")) for t in tests)
+    assert isinstance(payload.get("output", ""), str) and payload.get("output")
+    assert payload.get("output_format", "text") in OUTPUT_FORMATS
+    assert payload.get("visibility", "visible") in VISIBILITY
+    assert payload.get("stdout_visibility", "visible") in VISIBILITY
+    assert _number(payload.get("execution_time", 0))
+    for test in tests:
+        assert isinstance(test, dict) and set(test) <= TEST_FIELDS, set(test) - TEST_FIELDS
+        for field in ("name", "number", "output"):
+            assert isinstance(test.get(field, ""), str)
+        assert test.get("visibility", "visible") in VISIBILITY
+        assert test.get("status", "passed") in ("passed", "failed")
+        if "score" in test:
+            assert _number(test["score"]) and _number(test["max_score"])
+            assert 0 <= test["score"] <= test["max_score"]
+            assert (test["status"] == "passed") == (test["score"] == test["max_score"] > 0) or (
+                test["status"] == "failed"
+            )
+        else:  # a row with no points: a pending item or a note, neither passed nor failed
+            assert "status" not in test and "max_score" not in test
+    if _number(payload.get("score")) and any("score" in t for t in tests):
+        assert payload["score"] == round(sum(t.get("score", 0) for t in tests), 2)
+        assert 0 <= payload["score"] <= sum(t.get("max_score", 0) for t in tests)
+    return payload
+
+
+class Emulator:
+    """One autograder image: /autograder in a scratch folder, setup.sh run once."""
+
+    def __init__(self, scratch: Path, zip_path: Path) -> None:
+        self.scratch = scratch
+        scratch.mkdir(mode=0o755)
+        subprocess.run(["unzip", "-q", str(zip_path), "-d", str(scratch / "source")], check=True)
+        self.setup = self.run("bash source/setup.sh")
+
+    def run(self, script: str) -> subprocess.CompletedProcess:
+        command = ["bwrap", "--ro-bind", "/", "/", "--bind", str(self.scratch), "/autograder"]
+        command += ["--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--unshare-pid"]
+        command += ["--unshare-ipc", "--die-with-parent", "--cap-drop", "ALL"]
+        for cap in DOCKER_CAPS:
+            command += ["--cap-add", f"CAP_{cap}"]
+        command += ["--chdir", "/autograder", "env", "-i", "PATH=/usr/bin:/bin", "HOME=/root"]
+        command += ["LANG=C.UTF-8", "bash", "-c", script]
+        return subprocess.run(command, capture_output=True, text=True, timeout=300)
+
+    def grade(self, files: dict[str, bytes], metadata: dict | None = None) -> tuple[dict, str]:
+        for name in ("submission", "results"):
+            shutil.rmtree(self.scratch / name, ignore_errors=True)
+            (self.scratch / name).mkdir()
+        for name, data in files.items():
+            (self.scratch / "submission" / name).parent.mkdir(parents=True, exist_ok=True)
+            (self.scratch / "submission" / name).write_bytes(data)
+        (self.scratch / "submission_metadata.json").write_text(json.dumps(metadata or META))
+        started = time.perf_counter()
+        done = self.run("cp source/run_autograder . && bash ./run_autograder")
+        seconds = time.perf_counter() - started
+        assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+        text = (self.scratch / "results" / "results.json").read_text()
+        return check_results(text), f"{seconds:.2f}"
+
+
+META = {
+    "id": 123456,
+    "created_at": "2026-12-01T10:00:00.000000+00:00",
+    "assignment": {
+        "id": 42,
+        "title": "Sourcing",
+        "due_date": "2026-12-08T23:59:00.000000+00:00",
+        "release_date": "2026-11-24T09:00:00.000000+00:00",
+        "total_points": "13.0",
+    },
+    "users": [{"email": "student@example.edu", "id": 7, "name": "A Student"}],
+    "previous_submissions": [],
+}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("assign")
+    assign([REPO / "exercises" / "sourcing.md", REPO / "exercises" / "comparison.md"], out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def image(built, tmp_path_factory) -> Emulator:
+    return Emulator(tmp_path_factory.mktemp("gs") / "autograder", _zip(built, "sourcing"))
+
+
+def _zip(built: Path, set_id: str) -> Path:
+    return built / "grader" / "gradescope" / f"{set_id}.zip"
+
+
+def notebook(name: str, replace: dict[str, str] | None = None) -> bytes:
+    """The reference notebook of exercises/<name>.md, code cells replaced where asked."""
+    book = jupytext.read(REPO / "exercises" / f"{name}.md")
+    for cell in book.cells:
+        for marker, source in (replace or {}).items():
+            if marker in cell.source:
+                cell.source = source
+    return nbformat.writes(book).encode()
+
+
+def blank(built: Path, set_id: str) -> bytes:
+    return (built / "student" / f"{set_id}.ipynb").read_bytes()
+
+
+def seen(payload: dict) -> str:
+    """What the results page shows a student now (tests 'after_due_date' not yet)."""
+    lines = [f"score {payload['score']:g}: {payload['output']}"]
+    for test in payload["tests"]:
+        if test.get("visibility", "visible") != "visible":
+            continue
+        points = f"{test['score']:g}/{test['max_score']:g}" if "score" in test else "-"
+        lines.append(f"  [{test.get('status', 'neutral')} {points}] {test['name']}")
+    check = next((t for t in payload["tests"] if t["number"].endswith(".0")), None)
+    if check:
+        lines += [f"    {line[:110]}" for line in check["output"].splitlines()[:3]]
+    later = sum(t.get("visibility") == "after_due_date" for t in payload["tests"])
+    return "\n".join([*lines, f"  (+{later} tests shown after the due date)"])
+
+
+def report(case: str, seconds: str, payload: dict) -> None:
+    TIMES[case] = float(seconds)
+    print(f"\n--- {case}: {seconds} s\n{seen(payload)}")
+
+
+def by_number(payload: dict) -> dict[str, dict]:
+    return {test["number"]: test for test in payload["tests"]}
+
+
+def test_setup_runs_once_and_keeps_the_key_to_root(image) -> None:
+    assert image.setup.returncode == 0, image.setup.stdout + image.setup.stderr
+    assert "bubblewrap works" in image.setup.stdout
+    assert "medialit autograder ready" in image.setup.stdout
+    assert (image.scratch / "source" / "bundle.json").stat().st_mode & 0o077 == 0
+
+
+def test_the_zip_keeps_the_key_to_its_owner(built) -> None:
+    with zipfile.ZipFile(_zip(built, "sourcing")) as archive:
+        modes = {info.filename: info.external_attr >> 16 for info in archive.infolist()}
+    assert modes["bundle.json"] & 0o077 == 0 and modes["run_autograder"] & 0o111
+    assert json.loads(zipfile.ZipFile(_zip(built, "sourcing")).read("policy.json"))
+
+
+def test_correct_submission(image) -> None:
+    payload, seconds = image.grade({"sourcing.ipynb": notebook("sourcing")})
+    report("correct", seconds, payload)
+    tests = by_number(payload)
+    assert tests["sourcing.q6"]["status"] == "passed", tests["sourcing.q6"]["output"]
+    assert payload["score"] == 16 - 3  # all but the annotations, which were not uploaded
+    assert tests["sourcing.q1"]["visibility"] == "after_due_date"
+    check = tests["sourcing.0"]
+    assert check["visibility"] == "visible" and "q1: answer read" in check["output"]
+    assert "reflection" not in payload["output"].lower() and "person" not in payload["output"]
+    assert "after the due date (2026-12-08T23:59+00:00)" in payload["output"]
+
+
+def test_blank_submission(image, built) -> None:
+    payload, seconds = image.grade({"sourcing.ipynb": blank(built, "sourcing")})
+    report("blank", seconds, payload)
+    assert payload["score"] == 0
+    assert "is empty" in by_number(payload)["sourcing.0"]["output"]
+
+
+def test_not_json(image) -> None:
+    payload, seconds = image.grade({"sourcing.ipynb": b"\x00\x01 not a notebook"})
+    report("not JSON", seconds, payload)
+    items = [t for t in payload["tests"] if "score" in t]
+    assert payload["score"] == 0 and all(t["output"].startswith("ungradable: ") for t in items)
+    assert payload["output"].startswith("Not graded: ")
+
+
+def test_renamed(image) -> None:
+    payload, seconds = image.grade({"sourcing (2).ipynb": notebook("sourcing")})
+    report("renamed", seconds, payload)
+    assert payload["score"] == 13 and payload["output"].startswith("Graded sourcing (2).ipynb.")
+
+
+def test_notebook_in_a_folder(image) -> None:
+    payload, seconds = image.grade({"my work/sourcing.ipynb": notebook("sourcing")})
+    report("in a folder", seconds, payload)
+    assert payload["score"] == 13 and payload["output"].startswith("Graded my work/sourcing.ipynb")
+
+
+def test_two_notebooks_the_set_one_wins(image, built) -> None:
+    files = {"sourcing.ipynb": notebook("sourcing"), "notes.ipynb": blank(built, "comparison")}
+    payload, seconds = image.grade(files)
+    report("two notebooks, one is the set", seconds, payload)
+    assert payload["score"] == 13 and "Also submitted, not graded: notes.ipynb" in payload["output"]
+
+
+def test_two_copies_of_the_set_are_named_both(image, built) -> None:
+    files = {"a.ipynb": notebook("sourcing"), "b.ipynb": blank(built, "sourcing")}
+    payload, seconds = image.grade(files)
+    report("two copies of the set", seconds, payload)
+    assert payload["score"] == 0
+    named = "2 notebooks are the sourcing set: 'a.ipynb', 'b.ipynb'"
+    assert payload["output"].startswith(f"Not graded: {named}")
+    assert payload["extra_data"] == {"medialit_graded": False}  # not counted as a try
+
+
+def test_infinite_loop(image) -> None:
+    loop = "def find_direct_quotes(text):\n    while True:\n        pass\n"
+    payload, seconds = image.grade(
+        {"sourcing.ipynb": notebook("sourcing", {"def find_direct_quotes": loop})}
+    )
+    report("infinite loop", seconds, payload)
+    code = by_number(payload)["sourcing.q6"]
+    assert code["score"] == 0 and code["status"] == "failed" and payload["score"] == 10
+
+
+def test_code_that_reads_the_key_finds_nothing(image) -> None:
+    key_text = (image.scratch / "source" / "bundle.json").read_text()[:60]
+    thief = (
+        "def find_direct_quotes(text):\n"
+        "    for path in ['/autograder/source/bundle.json', '/autograder/source', '/autograder']:\n"
+        "        try:\n"
+        "            raise ValueError(open(path).read()[:300])\n"
+        "        except IsADirectoryError:\n"
+        "            import os\n"
+        "            raise ValueError(str(os.listdir(path)))\n"
+        "        except (FileNotFoundError, PermissionError):\n"
+        "            continue\n"
+        "    return ['nothing visible']\n"
+    )
+    payload, seconds = image.grade(
+        {"sourcing.ipynb": notebook("sourcing", {"def find_direct_quotes": thief})}
+    )
+    report("code reads /autograder/source/bundle.json", seconds, payload)
+    text = json.dumps(payload)
+    assert key_text not in text and "bundle.json" not in text and "policy.json" not in text
+    assert "0 of 5 checks passed" in by_number(payload)["sourcing.q6"]["output"]
+
+
+def test_reflections_are_pending_never_failed(built, tmp_path) -> None:
+    image = Emulator(tmp_path / "autograder", _zip(built, "comparison"))
+    assert image.setup.returncode == 0, image.setup.stderr
+    for case, data in (
+        ("reflections answered", notebook("comparison")),
+        ("reflections blank", blank(built, "comparison")),
+    ):
+        payload, seconds = image.grade({"comparison.ipynb": data})
+        report(case, seconds, payload)
+        pending = [t for t in payload["tests"] if "pending" in t["name"]]
+        assert len(pending) == 2 and all("status" not in t for t in pending)
+        assert "2 items wait for a person to grade (6 points" in payload["output"]
+    assert "As it stands a person will find nothing to grade" in pending[0]["output"]
+
+
+def test_times_per_submission() -> None:
+    """Prints the time per submission (a figure for the notes, not a timed assertion)."""
+    assert TIMES, "run with the cases above"
+    print("\n" + "\n".join(f"{case}: {seconds:.2f} s" for case, seconds in TIMES.items()))
