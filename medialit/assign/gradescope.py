@@ -92,10 +92,11 @@ fi
 if [ ! -s "$RESULTS" ]; then
   echo "medialit autograder: $why" >&2
   mkdir -p "$ROOT/results"
-  printf '{"score": 0, "output": "The autograder could not grade this submission (%s). This \\
-is not about your work: your submission is kept; tell your instructor.", "output_format": \\
-"text", "visibility": "visible", "tests": [], "extra_data": {"medialit_graded": false}}\\n' \\
-    "$why" > "$RESULTS"
+  head='{"score": 0, "output_format": "text", "visibility": "visible", "tests": [],'
+  tail='"extra_data": {"medialit_graded": false}}'
+  printf '%s "output": "%s %s", %s\\n' "$head" \\
+    "The autograder could not grade this submission ($why). This is not about your work:" \\
+    "your submission is kept; tell your instructor." "$tail" > "$RESULTS"
 fi
 exit 0
 """
