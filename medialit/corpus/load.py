@@ -52,6 +52,16 @@ def default_sources() -> Path:
     return Path(__file__).resolve().parents[2] / "sources"
 
 
+def course_file(relative: str) -> Path:
+    """A data file the notebooks read (e.g. ``"dossier/timeline.yaml"``), found where the
+    sources are: ``notebooks/`` of the checkout, or the installed student package's data.
+
+    >>> course_file("dossier/timeline.yaml").is_file()
+    True
+    """
+    return default_sources().parent / "notebooks" / relative
+
+
 def split_front_matter(path: Path, text: str) -> tuple[dict, str]:
     """Split an article file into its front matter (a dict) and its body text."""
     match = _FRONT_MATTER.match(text)

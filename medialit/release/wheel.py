@@ -21,6 +21,8 @@ from medialit.render.topics import TOPICS_FILE, student_edition_keys
 
 DATA = Path("medialit") / "data"
 FORMS = Path("notebooks") / "self_checks.yaml"
+# Data files the walk-throughs read through medialit.corpus.course_file.
+NOTEBOOK_DATA = (FORMS, Path("notebooks") / "dossier" / "timeline.yaml")
 # Instructor-only code and the book's vendored web assets stay out of the student package.
 LEFT_OUT = ("__pycache__", "*.pyc", "static")
 KEY_SUFFIX = ".yaml"
@@ -51,8 +53,9 @@ def stage_data(root: Path, target: Path) -> list[str]:
                 f"{key} does not exist. Fix: write the key or remove it from the list"
             )
         shutil.copy2(key, keys / key.name)
-    (target / FORMS).parent.mkdir(parents=True)
-    shutil.copy2(root / FORMS, target / FORMS)
+    for relative in NOTEBOOK_DATA:
+        (target / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(root / relative, target / relative)
     return published
 
 
