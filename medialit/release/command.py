@@ -45,4 +45,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"         {path.relative_to(done.student)}")
     print(f"wheel    {done.wheel}  ({done.wheel.stat().st_size / 1024:.0f} KiB)")
     print(f"version  {done.version}; release repository {settings.repository_url}")
+    for placeholder in settings.placeholders():
+        print(
+            f"note     _config.yml: {placeholder} is a placeholder: fine for trying the release "
+            "locally; a build for publishing refuses it",
+            file=sys.stderr,
+        )
     return 0
