@@ -9,6 +9,7 @@ notebook beside it, or to the published site), and a ``hide-input`` cell gets
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -149,9 +150,7 @@ def linker(root: Path, page: str, released: dict[str, str], settings: ReleaseSet
         )
         if resolved in released:
             own = Path(released[page]).parent
-            target_path = Path(released[resolved])
-            relative = Path(*[".."] * len(own.parts), target_path) if own.parts else target_path
-            return relative.as_posix(), title
+            return Path(os.path.relpath(released[resolved], own)).as_posix(), title
         return settings.page_url(resolved), title
 
     return resolve
