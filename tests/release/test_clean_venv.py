@@ -76,6 +76,32 @@ def test_the_installed_package_finds_its_own_data(clean_venv: Path, outside: Pat
     assert count == "5" and keys == "['putin-changed-stance']"
 
 
+def test_no_call_in_a_student_install_shows_an_unpublished_key(clean_venv: Path, outside: Path):
+    script = """
+from medialit.widgets import compare
+from medialit.annotations.key import load_key
+view = compare(["biden-putin-meeting", "moscows-coercive-diplomacy"], source="key")
+assert "worked example only (putin-changed-stance)" in view.view.value, view.view.value
+try:
+    load_key("biden-putin-meeting")
+except (OSError, ValueError) as error:
+    print("refused", type(error).__name__)
+print(len(load_key("putin-changed-stance").annotations))
+"""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("MEDIALIT", "PYTHON"))}
+    done = subprocess.run(
+        [str(clean_venv / "bin" / "python"), "-c", script],
+        cwd=outside,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=environment,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    refused, published = done.stdout.strip().split("\n")
+    assert refused.startswith("refused") and int(published) > 20
+
+
 def _notebooks() -> list[str]:
     from medialit.release.build import walkthrough_sources
 
