@@ -165,6 +165,7 @@ def build_release(
         if student.exists():
             shutil.rmtree(student)
         staging.rename(student)
+        os.chmod(student, 0o755)  # mkdtemp made it private
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
