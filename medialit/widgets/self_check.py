@@ -555,9 +555,13 @@ def self_check(
     (``kind=``, ``article_id=``, ``label_set=``), which must then agree with the file, or give it
     alone for a question the file does not list. It never says whether a graded answer is right.
 
-    >>> self_check("q00-cite", "russia-china-resist:p07", kind="paragraph_id",
-    ...            article_id="russia-china-resist").ok
+    >>> self_check("q00-cite", "russia-china-resist:p05", kind="paragraph_id",
+    ...            article_id="russia-china-resist").right
     True
+    >>> print(self_check("q00-cite", "russia-china-resist:p07").head)
+    ✖ Not right yet
+    >>> print(self_check("q3", "russia-china-resist:p07", kind="paragraph_id").head)
+    ✔ The grader can read this answer
     """
     known = forms if isinstance(forms, Mapping) else load_forms(forms)
     where = forms if forms is not None and not isinstance(forms, Mapping) else forms_path()
