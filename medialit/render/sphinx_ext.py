@@ -121,6 +121,7 @@ def _on_config_inited(app: Sphinx, config: Config) -> None:
     # The one setting for the release repository and the site (refuses placeholders when
     # MEDIALIT_PUBLISH=1), and the one version number, shown in every page's footer.
     config.medialit_release = load_settings(srcdir)
+    config.html_baseurl = config.medialit_release.site_url  # with the GITHUB_REPOSITORY default
     theme_options["extra_footer"] = FOOTER.format(version=__version__)
     config.html_theme_options = theme_options
 
