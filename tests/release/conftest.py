@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -68,20 +69,33 @@ def clean_venv(release: Released) -> Path:
                 env=environment,
             )
             (venv / ".ready").touch()
-        subprocess.run(
-            [
-                python,
-                "-m",
-                "pip",
-                "install",
-                "--quiet",
-                "--no-deps",
-                "--force-reinstall",
-                str(wheel),
-            ],
-            check=True,
-            timeout=300,
-            cwd=base,
-            env=environment,
-        )
+        # Reinstall only a wheel with other contents: parallel workers build the same one, and
+        # reinstalling under a running test would pull the package from under it.
+        marker = venv / ".wheel-contents"
+        contents = _contents(release.wheel)
+        if not marker.exists() or marker.read_text() != contents:
+            subprocess.run(
+                [
+                    python,
+                    "-m",
+                    "pip",
+                    "install",
+                    "--quiet",
+                    "--no-deps",
+                    "--force-reinstall",
+                    str(wheel),
+                ],
+                check=True,
+                timeout=300,
+                cwd=base,
+                env=environment,
+            )
+            marker.write_text(contents)
     return venv
+
+
+def _contents(wheel: Path) -> str:
+    """A digest of what the wheel holds (its RECORD: every file's hash), not of the zip bytes."""
+    with zipfile.ZipFile(wheel) as archive:
+        record = next(name for name in archive.namelist() if name.endswith(".dist-info/RECORD"))
+        return hashlib.sha256(archive.read(record)).hexdigest()
