@@ -129,7 +129,12 @@ def test_a_release_notebook_opens_with_explanations_folded(browser, lab):
         assert first.get_attribute("open") is None
         first.scroll_into_view_if_needed()
         summary = first.locator("summary")
-        assert summary.is_visible() and "Explanation" in summary.inner_text()
+        assert "Explanation" in (summary.text_content() or "")
+        # JupyterLab renders cells lazily: wait until the scrolled-to cell is drawn
+        page.wait_for_function(
+            "el => el.innerText.includes('Explanation')", arg=summary.element_handle()
+        )
+        assert summary.is_visible()
         body = first.locator("p").first
         assert not body.is_visible(), "the explanation shows before it is opened"
         summary.click()
