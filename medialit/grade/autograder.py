@@ -266,6 +266,7 @@ def _grade(root: Path, bundle: Bundle, policy: dict[str, Any], metadata: dict) -
     if len(reasons) == 1 and all(row.status == "ungradable" for row in result.items):
         # nothing could be read: say why, show it at once, and do not count it as a try
         payload["output"] = f"Not graded: {reasons.pop().removeprefix('ungradable: ')}."
+        payload["tests"] = []  # one clear message, not a column of identical failed rows
         payload["extra_data"] = {"medialit_graded": False}
         return payload
     read = printable(str(task.notebook.relative_to(root / "submission")), keep="")
