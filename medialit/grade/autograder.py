@@ -153,7 +153,13 @@ def _pick(folder: Path, wanted: str, suffix: str) -> str | None:
 
 
 def _when(text: Any) -> datetime | None:
-    """A Gradescope timestamp ("2026-12-05T14:24:48.087023-07:00"), or None."""
+    """A Gradescope timestamp with its time zone, or None.
+
+    >>> _when("2026-12-05T14:24:48.087023-07:00").isoformat(timespec="minutes")
+    '2026-12-05T14:24-07:00'
+    >>> _when("2026-12-05T21:24:48Z").tzname(), _when("2026-12-05 21:24"), _when(None)
+    ('UTC', None, None)
+    """
     if not isinstance(text, str):
         return None
     try:
@@ -173,7 +179,13 @@ def read_metadata(root: Path) -> dict[str, Any]:
 
 
 def due_date(metadata: dict[str, Any]) -> datetime | None:
-    """The student's own due date (an extension) when recorded, else the assignment's."""
+    """The student's own due date (an extension) when recorded, else the assignment's.
+
+    >>> late = {"assignment": {"due_date": "2026-12-08T23:59:00+00:00"}}
+    >>> due_date(late).day, due_date({**late, "users": [{"assignment": {
+    ...     "due_date": "2026-12-10T23:59:00+00:00"}}]}).day, due_date({})
+    (8, 10, None)
+    """
     for user in metadata.get("users") or []:
         own = user.get("assignment") if isinstance(user, dict) else None
         if isinstance(own, dict) and _when(own.get("due_date")):
