@@ -110,6 +110,8 @@ def find_notebook(top: Path, set_id: str) -> tuple[Path, str | None, str, str | 
     def shown(path: Path) -> str:
         return printable(str(path.relative_to(top)), keep="")
 
+    if top / f"{set_id}.ipynb" in candidates:  # the expected name at the top wins outright
+        candidates, problems = [top / f"{set_id}.ipynb"], []
     if problems:
         return top, None, "", problems[0]
     if len(candidates) > 1:

@@ -509,3 +509,26 @@ def test_no_sandbox_residue_whoever_grades(tmp_path) -> None:
             assert list((shared / "tmp").iterdir()) == []
     finally:
         shutil.rmtree(shared, ignore_errors=True)
+
+
+def test_which_notebook_is_graded(built, tmp_path) -> None:
+    """The expected name at the top wins; otherwise one candidate anywhere; never a guess."""
+    reference, other = notebook("sourcing"), blank(built, "comparison")
+
+    def choose(files: dict[str, bytes]) -> tuple[str | None, str, str | None]:
+        top = tmp_path / f"case{len(list(tmp_path.iterdir()))}"
+        for name, data in files.items():
+            (top / name).parent.mkdir(parents=True, exist_ok=True)
+            (top / name).write_bytes(data)
+        folder, name, note, problem = autograder.find_notebook(top, "sourcing")
+        return (str((folder / name).relative_to(top)) if name else None), note, problem
+
+    found = choose({"sourcing.ipynb": reference, "old/sourcing.ipynb": reference})
+    assert found == ("sourcing.ipynb", " Also submitted, not graded: old/sourcing.ipynb.", None)
+    assert choose({"a/b/Copy of sourcing.ipynb": reference})[0] == "a/b/Copy of sourcing.ipynb"
+    assert choose({"untitled.ipynb": b"{}"})[0] == "untitled.ipynb"  # the only notebook
+    name, _, problem = choose({"x.ipynb": other, "y.ipynb": b"{}"})
+    assert name is None and "none of the notebooks submitted ('x.ipynb', 'y.ipynb')" in problem
+    name, _, problem = choose({"a/sourcing.ipynb": reference, "b/sourcing.ipynb": reference})
+    assert name is None and "'a/sourcing.ipynb', 'b/sourcing.ipynb'" in problem
+    assert choose({"__MACOSX/sourcing.ipynb": reference}) == (None, "", None)
