@@ -26,7 +26,7 @@ import pytest
 
 from medialit.assign import gradescope
 from medialit.assign.build import assign
-from medialit.grade import autograder
+from medialit.grade import autograder, isolation
 
 REPO = Path(__file__).parents[2]
 DOCKER_CAPS = (  # Docker's default capabilities
@@ -502,7 +502,7 @@ def test_no_sandbox_residue_whoever_grades(tmp_path) -> None:
         (shared / "tmp").chmod(0o1777)
         env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(shared / "pkg")}
         env["TMPDIR"] = str(shared / "tmp")
-        python = ["/usr/bin/python3", "-B", "-c", RUN_TWICE]
+        python = [isolation.interpreter()[0], "-B", "-c", RUN_TWICE]  # one anyone can run
         for user in ([], ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]):
             done = subprocess.run(user + python, env=env, capture_output=True, text=True)
             assert done.stdout.startswith("ok [{'ok': True, 'value': 2}]"), done.stderr[-2000:]
