@@ -91,3 +91,50 @@ def paragraph_words(article: Article) -> list[dict[str, Any]]:
         }
         for p in article.paragraphs
     ]
+
+
+def annotation_items(root: Path) -> list[dict[str, Any]]:
+    """The annotation items of the exercises (``exercises/<set>.md``, read, nothing run): set,
+    item id, title, article and layer, so that the book's annotator can list what to do.
+
+    >>> from pathlib import Path
+    >>> [(i["set"], i["id"], i["layer"]) for i in annotation_items(Path("."))][:1]
+    [('sourcing', 'q7', 'sourcing')]
+    """
+    from medialit.assign.source import item_specs, read_source
+    from medialit.render.objectives import exercise_sources
+
+    found = []
+    for path in exercise_sources(Path(root)):
+        if path.suffix != ".md":
+            continue
+        source = read_source(path)
+        for _, spec, _ in item_specs(source):
+            if spec.get("kind") != "annotation":
+                continue
+            found.append(
+                {
+                    "set": source.set_id,
+                    "id": str(spec.get("id")),
+                    "title": str(spec.get("title") or ""),
+                    "article_id": str(spec.get("article_id")),
+                    "layer": str(spec.get("layer")),
+                    "paragraphs": [str(p) for p in spec.get("paragraphs") or []],
+                }
+            )
+    return found
+
+
+def page_data(article: Article, items: list[dict[str, Any]]) -> str:
+    """The JSON the book's annotator reads from an article page (safe inside a script tag)."""
+    import json
+
+    payload = {
+        "article": {"id": article.article_id, "title": article.title},
+        "paragraphs": paragraph_words(article),
+        "layers": layer_pickers(),
+        "items": items,
+        "storage_key": STORAGE_KEY,
+    }
+    text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("</", "<\\/").replace("<!--", "<\\!--")

@@ -242,13 +242,26 @@ function render({ model, el }) {
     return true;
   }
 
-  text.addEventListener("mouseup", () => window.setTimeout(fromSelection, 0));
-  text.addEventListener("touchend", () => window.setTimeout(fromSelection, 300));
-  text.addEventListener("click", (event) => {
-    const word = event.target.closest(".mla-w");
-    const sel = selection();
-    if (word && (!sel || sel.isCollapsed)) { choose(word, word); setRover(word); }
+  // A drag is read from the selection it makes; when the browser leaves none (a drag that
+  // starts on a gap or a one-letter word can collapse it), from the words under the pointer.
+  const wordUnder = (event) => event.target.closest && event.target.closest(".mla-w");
+  text.addEventListener("mousedown", (event) => { state.down = wordUnder(event); });
+  text.addEventListener("mouseup", (event) => {
+    const down = state.down, up = wordUnder(event);
+    state.down = null;
+    window.setTimeout(() => {
+      if (fromSelection()) return;
+      if (down && up && down.dataset.pid === up.dataset.pid) {
+        const [a, b] = +down.dataset.index <= +up.dataset.index ? [down, up] : [up, down];
+        choose(a, b);
+        setRover(b);
+      } else if (up) {
+        choose(up, up);
+        setRover(up);
+      }
+    }, 0);
   });
+  text.addEventListener("touchend", () => window.setTimeout(fromSelection, 300));
 
   text.addEventListener("keydown", (event) => {
     const word = event.target.closest && event.target.closest(".mla-w");
