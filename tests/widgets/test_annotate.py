@@ -157,3 +157,27 @@ def test_the_module_and_its_css_ship_in_the_package(corpus, store):
     source = widget._esm if isinstance(widget._esm, str) else widget._esm.read_text()
     assert "export default" in source and "stopPropagation" in source
     assert "import " not in source.split("\n", 5)[-1] or "http" not in source
+
+
+def test_the_student_release_opens_the_annotator_at_each_annotation_item(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    from medialit.assign import source as src
+    from medialit.assign.build import build_set
+
+    repository = Path(__file__).resolve().parents[2]
+    exercise, _, release = build_set(src.read_source(repository / "exercises" / "sourcing.md"))
+    annotation_items = [item for item in exercise.items if item.kind == "annotation"]
+    assert annotation_items
+    sources = [cell.source for cell in release.cells]
+    monkeypatch.chdir(tmp_path)
+    for item in annotation_items:
+        check = next(i for i, s in enumerate(sources) if f'self_check("{item.id}"' in s)
+        opener = sources[check - 2]
+        assert "annotate(" in opener
+        namespace: dict = {}
+        exec(opener.rsplit("\n", 1)[0], namespace)  # the import line
+        widget = eval(opener.rsplit("\n", 1)[1], namespace)
+        assert widget.article_id == item.article_id
+        assert widget.store.path.name == f"{exercise.id}.answers.json"
+    assert len({cell["id"] for cell in release.cells}) == len(release.cells)
