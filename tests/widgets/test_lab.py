@@ -235,29 +235,56 @@ def test_the_annotator_in_notebook_7(browser, notebook7, corpus):
     page.route("**/*", only_the_server)
     try:
         page.goto(f"{url}notebooks/{name}?token={token}")
+        page.wait_for_selector(".jp-Cell .jp-InputArea-editor")
+        accept = page.locator(".jp-Dialog button.jp-mod-accept", has_text="Select")
+        try:  # Notebook 7 may ask which kernel to start
+            accept.wait_for(timeout=10_000)
+            accept.click()
+        except Exception:
+            pass
         page.wait_for_selector('.jp-Notebook-ExecutionIndicator[data-status="idle"]')
+        for _ in range(180):  # the kernel itself says it is idle
+            try:
+                if _session(url, name, token)["kernel"]["execution_state"] == "idle":
+                    break
+            except ValueError:
+                pass
+            page.wait_for_timeout(500)
         page.locator(".jp-Cell .jp-InputArea-editor").first.click()
         page.keyboard.press("Shift+Enter")
-        page.wait_for_selector(".jp-OutputArea-output .mla .mla-w")
-        paragraphs = _paragraphs_with_words(page, ANNOTATOR, 2)
-        text = drive.drag(page, page, ANNOTATOR, paragraphs[1], 2, 4)
-        page.locator(f"{ANNOTATOR} .mla-chosen-text").filter(has_text=f"“{text}”").wait_for()
-        drive.choose_labels(page, ANNOTATOR, "claims", {"claim_kinds": "opinion"})
-        page.locator(f"{ANNOTATOR} .mla-add").click()
-        drive.wait_count(page, ANNOTATOR, 1)
-        cells = page.locator(".jp-Notebook .jp-Cell").count()
+        try:
+            page.wait_for_selector(".jp-OutputArea-output .mla .mla-w")
+        except Exception:
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SCREENSHOTS / "notebook7-failure.png"))
+            raise
+        paragraphs = _paragraphs_with_words(page, ANNOTATOR, 5)
+        mouse, texts = drive.five_by_mouse(page, page, ANNOTATOR, paragraphs)
         page.locator(f"{ANNOTATOR} .mla-w").first.focus()
+        keyboard = drive.five_by_keyboard(page, page, ANNOTATOR)
+        # Notebook 7 takes shortcuts while keys are captured, before the widget sees them.
+        cells = page.locator(".jp-Notebook .jp-Cell").count()
+        for key in ("d", "d", "a", "b", "m", "ArrowUp"):
+            page.keyboard.press(key)
+        page.locator(f"{ANNOTATOR} select[data-dim='source_types']").focus()
         page.keyboard.press("d")
         page.keyboard.press("d")
         page.wait_for_timeout(500)
         assert page.locator(".jp-Notebook .jp-Cell").count() == cells
+        assert page.locator(".jp-Notebook .jp-Cell.jp-CodeCell").count() == cells
+        (SCREENSHOTS / "notebook7-annotate-timing.txt").write_text(
+            f"Notebook 7, five annotations: mouse {mouse:.1f} s, keyboard {keyboard:.1f} s\n",
+            encoding="utf-8",
+        )
+        print(f"\nNotebook 7: mouse {mouse:.1f} s, keyboard {keyboard:.1f} s")
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / "notebook7-annotate.png"))
         assert outside == []
     finally:
         context.close()
         _shut_down(url, name, token)
-    [record] = json.loads((root / "nb7-test.answers.json").read_text(encoding="utf-8"))[
+    records = json.loads((root / "nb7-test.answers.json").read_text(encoding="utf-8"))[
         "annotations"
     ]
-    assert record["text"] == text and record["label"] == "opinion"
+    assert len(records) == 10
+    assert [r["text"] for r in records[:5]] == texts

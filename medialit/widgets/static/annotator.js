@@ -6,8 +6,14 @@
 
 const KEYS = ["keydown", "keypress", "keyup"];
 
+const FOCUSABLE = new Set(["select", "input", "button", "textarea"]);
+
 function h(tag, attrs = {}, ...children) {
   const node = document.createElement(tag);
+  if (FOCUSABLE.has(tag) || "tabindex" in attrs) {
+    // Lumino matches a shortcut on the focused element itself first: mark each one.
+    node.setAttribute("data-lm-suppress-shortcuts", "true");
+  }
   for (const [name, value] of Object.entries(attrs)) {
     if (value === false || value === null || value === undefined) continue;
     if (name === "class") node.className = value;
@@ -40,9 +46,12 @@ export function badgeText(record, layers) {
 }
 
 function render({ model, el }) {
-  const root = h("div", { class: "mla" });
+  // Keystrokes typed here are the student's: JupyterLab's and Notebook 7's command-mode
+  // shortcuts never see them. JupyterLab listens as the event bubbles (stopPropagation stops
+  // it); Notebook 7 listens while it is captured, before the widget, and skips a focused
+  // element marked data-lm-suppress-shortcuts (Lumino's own opt-out; see h()).
+  const root = h("div", { class: "mla", "data-lm-suppress-shortcuts": "true" });
   el.replaceChildren(root);
-  // Keystrokes typed here are the student's: JupyterLab's command-mode shortcuts never see them.
   for (const type of KEYS) root.addEventListener(type, (event) => event.stopPropagation());
 
   const state = { anchor: null, focus: null, paragraph: null, rover: null };
