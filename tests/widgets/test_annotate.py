@@ -181,3 +181,18 @@ def test_the_student_release_opens_the_annotator_at_each_annotation_item(tmp_pat
         assert widget.article_id == item.article_id
         assert widget.store.path.name == f"{exercise.id}.answers.json"
     assert len({cell["id"] for cell in release.cells}) == len(release.cells)
+
+
+def test_the_comparison_view_shows_both_labels_of_my_annotation(corpus, store):
+    from medialit.render.layers import answer_highlights
+
+    widget = annotate("russia-china-resist", answers=store, corpus=corpus)
+    start, end = _words(corpus, "russia-china-resist:p03", "Moscow sees")
+    widget.add(
+        "russia-china-resist:p03",
+        "sourcing",
+        {"source_types": "official", "quote_kinds": "direct"},
+        offsets=(start, end),
+    )
+    [highlight] = answer_highlights(corpus, store.annotations())
+    assert highlight.badge == "MINE SOURCE: OFFICIAL·DIRECT"
