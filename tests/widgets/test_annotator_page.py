@@ -252,3 +252,26 @@ def test_the_built_article_page_runs_the_annotator_offline(browser, site_url):
         assert [url for url in failed if not url.endswith("/favicon.ico")] == []
     finally:
         context.close()
+
+
+def test_a_touch_selection_snaps_to_words(browser, site):
+    """A phone selects by long press and handles, after the finger lifts: the browser cannot
+    script those gestures, so the test touches the text and then moves the selection as the
+    handles would (mid-word at both ends)."""
+    context = browser.new_context(viewport={"width": 412, "height": 900}, has_touch=True)
+    page = context.new_page()
+    try:
+        page.goto(f"{site.base_url}book/articles/{ARTICLE}.html")
+        page.get_by_role("button", name="Annotate this article").tap()
+        words = page.locator(f"{ROOT} .mla-w")
+        words.nth(3).tap()
+        page.evaluate(
+            """() => {
+            const w = document.querySelectorAll('.ml-annotate-mode .mla-w');
+            getSelection().setBaseAndExtent(w[1].firstChild, 1, w[3].firstChild, 2);
+        }"""
+        )
+        expected = " ".join(words.nth(i).inner_text() for i in (1, 2, 3))
+        page.locator(f"{ROOT} .mla-chosen-text").filter(has_text=f"“{expected}”").wait_for()
+    finally:
+        context.close()

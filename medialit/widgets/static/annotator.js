@@ -270,7 +270,16 @@ function render({ model, el }) {
       }
     }, 0);
   });
-  text.addEventListener("touchend", () => window.setTimeout(fromSelection, 300));
+  // Touch: the selection handles are dragged after the finger lifts, so follow the selection
+  // itself for a moment after a touch (never during a mouse drag, which it would cut short).
+  let touchedAt = 0, settle = 0;
+  text.addEventListener("touchstart", () => { touchedAt = Date.now(); }, { passive: true });
+  const onSelectionChange = () => {
+    if (Date.now() - touchedAt > 15000) return;
+    window.clearTimeout(settle);
+    settle = window.setTimeout(fromSelection, 700);
+  };
+  document.addEventListener("selectionchange", onSelectionChange);
 
   text.addEventListener("keydown", (event) => {
     const word = event.target.closest && event.target.closest(".mla-w");
@@ -456,6 +465,7 @@ function render({ model, el }) {
   onMessage();
   return () => {
     for (const [name, handler] of Object.entries(handlers)) model.off(name, handler);
+    document.removeEventListener("selectionchange", onSelectionChange);
   };
 }
 
