@@ -15,8 +15,8 @@ from medialit.corpus import Article
 from medialit.render import layers
 
 _WORD = re.compile(r"\S+")
-# The ES module and its CSS, shipped in the package (medialit/widgets/static); read, never imported.
-ANNOTATOR_STATIC = Path(__file__).resolve().parents[1] / "widgets" / "static"
+# The ES module and its CSS, in the package (medialit/widgets/frontend): read, never imported.
+ANNOTATOR_STATIC = Path(__file__).resolve().parents[1] / "widgets" / "frontend"
 STORAGE_KEY = "medialit-annotations-v1"  # the book's localStorage key for the student's work
 
 

@@ -1,6 +1,6 @@
 """annotate(): select words of an article, label them; every change is saved at once.
 
-The front end is one ES module and its CSS (``static/annotator.js``/``.css``, run by anywidget);
+The front end is one ES module and its CSS (``frontend/annotator.js``/``.css``, run by anywidget);
 the same module runs in the published book's article pages over a small local model. Python keeps
 the logic: every span and label the front end sends is checked here before it is saved.
 """
@@ -237,7 +237,7 @@ def _reason(error: BaseException) -> str:
 class AnnotateWidget(anywidget.AnyWidget):
     """The annotator: select words, choose one label per dimension, add; saved at once.
 
-    The front end (``static/annotator.js``) sends ``add``, ``delete`` and ``find`` messages;
+    The front end (``frontend/annotator.js``) sends ``add``, ``delete`` and ``find`` messages;
     the methods of the same names do the work, so tests drive them without a browser.
     """
 

@@ -1,4 +1,4 @@
-"""Drive the annotator (static/annotator.js) in a real browser: by mouse, by keyboard, timed.
+"""Drive the annotator (frontend/annotator.js) in a real browser: by mouse, by keyboard, timed.
 
 Shared by the book-page test and the live JupyterLab / Notebook 7 tests, so every front end is
 driven the same way. ``scope`` is a Playwright Page or Frame; ``root`` a CSS selector that holds
