@@ -7,6 +7,7 @@ import fcntl
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -21,7 +22,10 @@ INPUTS = ("_config.yml", "_toc.yml", "book", "notebooks", "exercises", "sources"
 # Code and settings that shape every page: Sphinx cannot tell that they changed, so a change in
 # them rewrites every page (``--all``) instead of only the pages whose sources changed.
 EVERY_PAGE_INPUTS = ("_config.yml", "_toc.yml", "medialit")  # each page shows the whole toc
-SKIPPED_PARTS = {"__pycache__", ".ipynb_checkpoints", ".jupyter_cache"}
+# ``_generated`` holds what a build writes into the sources itself, per edition (the comparison
+# view differs between them): an output, not an input. Counting it made each edition's build
+# invalidate the other's, so a test worker rebuilt a site in place while another was reading it.
+SKIPPED_PARTS = {"__pycache__", ".ipynb_checkpoints", ".jupyter_cache", "_generated"}
 
 
 class BuildError(RuntimeError):
@@ -96,6 +100,15 @@ def build_edition(root: Path, edition: str, *, reuse: bool = True, timeout: floa
     """
     with _exclusive(root.resolve(), edition):
         return _build_edition(root, edition, reuse=reuse, timeout=timeout)
+
+
+def copy_of_edition(root: Path, edition: str, target: Path) -> Build:
+    """Build (or reuse) ``edition`` and copy its site to ``target`` before any other build can
+    start: a browser test reads a copy that no concurrent build rewrites under it."""
+    with _exclusive(root.resolve(), edition):
+        build = _build_edition(root, edition, reuse=True, timeout=900)
+        shutil.copytree(build.html, target, symlinks=True)
+    return Build(edition, target, build.seconds, build.reused)
 
 
 def _build_edition(root: Path, edition: str, *, reuse: bool, timeout: float) -> Build:

@@ -1,10 +1,29 @@
-"""Every page of both editions loads offline, with no console error and no serious axe violation."""
+"""Every page of both editions loads offline, with no console error and no serious axe violation,
+in the light colour scheme; pages that show code or the course's own views also in the dark one."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from medialit.render.build import build_edition
+
 pytestmark = pytest.mark.browser
+ROOT = Path(__file__).resolve().parents[2]
+# What looks different in the dark scheme beyond the theme's own text and backgrounds:
+# highlighted code and cell outputs, and the course's views (ml-: compare view, reader, report).
+DARK_MARKERS = ('class="highlight', 'class="cell_output', 'class="ml-')
+
+
+def _dark_pages(site, pages: list[str]) -> list[str]:
+    return [
+        page
+        for page in pages
+        if any(
+            marker in (site.folder / page).read_text(encoding="utf-8") for marker in DARK_MARKERS
+        )
+    ]
 
 
 def test_every_student_page_loads_offline_without_errors_and_passes_axe(sites, audit_site):
@@ -12,6 +31,14 @@ def test_every_student_page_loads_offline_without_errors_and_passes_axe(sites, a
     pages = site.pages()
     assert len(pages) >= 8, pages
     problems = audit_site(site, pages)
+    assert problems == [], "\n".join(problems)
+
+
+def test_student_pages_with_code_or_course_views_pass_axe_in_the_dark_scheme(sites, audit_site):
+    site = sites["student"]
+    pages = _dark_pages(site, site.pages())
+    assert "book/exercises/claims.html" in pages and "book/compare.html" in pages, pages
+    problems = audit_site(site, pages, scheme="dark")
     assert problems == [], "\n".join(problems)
 
 
@@ -28,6 +55,27 @@ def test_every_instructor_page_loads_offline_without_errors(sites, audit_site):
     assert only_instructor and "book/intro.html" in pages
     problems = audit_site(site, pages, axe_paths=only_instructor | {"book/intro.html"})
     assert problems == [], "\n".join(problems)
+
+
+def test_instructor_only_pages_with_code_or_course_views_pass_axe_in_the_dark_scheme(
+    sites, audit_site
+):
+    site = sites["instructor"]
+    pages = _dark_pages(
+        site, [page for page in site.pages() if page.startswith("book/instructor/")]
+    )
+    assert any(page.startswith("book/instructor/readers/") for page in pages), pages
+    problems = audit_site(site, pages, scheme="dark")
+    assert problems == [], "\n".join(problems)
+
+
+def test_building_one_edition_leaves_the_other_reusable(sites):
+    """Each edition's build is reused after the other's (both were built for ``sites``).
+
+    When one edition's build changed what the other's reads, every test worker that asked for
+    a site rebuilt it in place, under the pages another worker's browser was reading."""
+    assert build_edition(ROOT, "student").reused
+    assert build_edition(ROOT, "instructor").reused
 
 
 def test_the_audit_reports_outside_requests_console_errors_and_axe(tmp_path, serve, audit_site):
