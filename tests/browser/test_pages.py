@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from medialit.render.build import build_edition
+from medialit.render.sitecheck import references
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
@@ -100,3 +101,45 @@ def test_the_instructor_banner_is_only_in_the_instructor_edition(sites, open_pag
     assert banner in page.inner_text("body")
     page, _ = open_page(sites["student"], "book/intro.html")
     assert banner not in page.inner_text("body")
+
+
+SEARCH_CONTROLS = """() => Array.from(document.querySelectorAll(
+    '.search-button__button, form.bd-search input, #searchbox input'))
+    .filter((node) => node.checkVisibility() && node.getClientRects().length > 0).length"""
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_page_offers_one_search_box(sites, open_page, width):
+    page, visit = open_page(sites["student"], "book/intro.html", width=width)
+    assert page.evaluate(SEARCH_CONTROLS) == 1
+    page.locator(".search-button__button:visible").click()
+    assert page.locator("#pst-search-dialog input[type=search]").is_visible()
+    assert visit.console_errors == []
+
+
+def test_every_page_has_a_favicon_served_by_the_site(sites, open_page):
+    site = sites["student"]
+    icons = {
+        path: references(site.folder / path).loaded for path in site.pages() if path != "index.html"
+    }
+    missing = [path for path, loaded in icons.items() if not any("favicon" in u for u in loaded)]
+    assert missing == []
+    page, _ = open_page(site, "book/intro.html")
+    href = page.locator("link[rel=icon]").get_attribute("href")
+    response = page.request.get(page.url.rsplit("/", 1)[0] + "/" + href)
+    assert response.ok and response.headers["content-type"].startswith("image/svg")
+    assert b"<svg" in response.body()
+
+
+def test_self_checks_on_a_published_page_say_where_they_run(sites, open_page):
+    site = sites["student"]
+    path = "notebooks/00-orientation.html"
+    recorded = (site.folder / path).read_text(encoding="utf-8").count('class="ml-self-check"')
+    assert recorded >= 2, "the notebook has no self-check output to explain"
+    page, visit = open_page(site, path)
+    checks = page.locator(".cell_output .ml-self-check")
+    assert checks.count() == recorded
+    assert page.locator(".ml-self-check-static").count() == recorded
+    assert "Not yet" not in page.locator("article").inner_text()
+    assert "Checked when you run the notebook" in checks.first.inner_text()
+    assert visit.console_errors == []
