@@ -1,9 +1,9 @@
 """Charts of the class report as PNG data URIs with alt text (no colour-only encoding).
 
 Colours come from the Okabe-Ito palette (told apart with the common colour-vision deficiencies)
-and only repeat what a hatch, a marker or a printed value already says. Figures are 5.6 inches
-wide with 13-point type, so a phone (390 px) shows them at about two thirds of their size with
-text still about 12 px high.
+and only repeat what a hatch, a marker or a printed value already says. Figures are 5 inches
+wide with 14-point type, so a phone (390 px) shows them at about seven tenths of their size with
+text still about 13 px high.
 """
 
 from __future__ import annotations
@@ -20,13 +20,13 @@ import pandas as pd
 HATCHES = ["//", "..", "xx", "\\\\", "++", "oo"]
 # Okabe & Ito (2008), the light members first: black hatch lines stay visible on them.
 PALETTE = ["#E69F00", "#56B4E9", "#F0E442", "#009E73", "#CC79A7", "#D55E00", "#0072B2"]
-WIDTH = 5.6  # inches at 96 dpi: 538 px
+WIDTH = 5.0  # inches at 96 dpi: 480 px
 STYLE = {
-    "font.size": 13,
-    "axes.titlesize": 14,
-    "axes.labelsize": 13,
-    "xtick.labelsize": 12,
-    "ytick.labelsize": 12,
+    "font.size": 14,
+    "axes.titlesize": 15,
+    "axes.labelsize": 14,
+    "xtick.labelsize": 14,
+    "ytick.labelsize": 14,
     "hatch.linewidth": 1.0,
 }
 
@@ -100,9 +100,9 @@ def item_means(items: pd.DataFrame) -> str:
         labels,
         items["mean_fraction"],
         "Mean score per item",
-        row_height=0.34,
+        row_height=0.38,
         hatches=["//"],
-        fontsize=11,
+        fontsize=13,
     )
 
 
@@ -112,7 +112,7 @@ def difficulty_bars(frame: pd.DataFrame, by: str, title: str) -> str:
         list(frame[by].astype(str)),
         frame["mean_fraction"],
         title,
-        row_height=0.5,
+        row_height=0.55,
         hatches=HATCHES,
-        fontsize=12,
+        fontsize=14,
     )

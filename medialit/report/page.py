@@ -100,7 +100,7 @@ def build_report(table: pd.DataFrame, bundle: Bundle, title: str = "Class report
         _figure(
             charts.score_distribution(totals),
             "Box plots of student scores per exercise set; the table above gives the same figures.",
-            "Each dot is one student.",
+            "Each tick is one student; the thick line is the median.",
         )
     )
 
