@@ -4,10 +4,10 @@
 (function () {
   "use strict";
   const MESSAGE =
-    "<strong>Checked when you run the notebook.</strong> This page cannot run Python, so it " +
-    "cannot check answers. Open the notebook (a launch button or the download button at the " +
-    "top of the page, or the copy your instructor gave you), write your answer in the cell " +
-    "above and run this cell: it says here whether the answer passes and what to look at.";
+    "<strong>Checked when you run the notebook.</strong> A web page cannot run Python, so " +
+    "it cannot check answers here. Open the notebook (a launch button or the download button " +
+    "at the top of the page, or your instructor's copy), fill in your answer and run the " +
+    "cell: the check then says whether it passes and what to look at.";
   function explain() {
     document.querySelectorAll(".cell_output .ml-self-check").forEach(function (check) {
       const question = (check.textContent.match(/\(([\w.-]+)\)/) || [])[1];
