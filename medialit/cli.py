@@ -23,11 +23,13 @@ def _corpus_ingest(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    results = ingest(seeds, Path(args.sources))
+    results = ingest(seeds, Path(args.sources), force=args.force)
     failed = [result for result in results if result.error]
     for result in results:
         if result.error:
             print(f"FAILED  {result.seed_file}: {result.error}", file=sys.stderr)
+        elif result.unchanged:
+            print(f"same    {result.path}  ({result.article_id})")
         else:
             print(f"wrote   {result.path}  ({result.article_id})")
     if not results:
@@ -78,6 +80,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="folder of raw captures (*.txt); default sources/raw",
     )
     ingest.add_argument("--sources", default="sources", help="the sources folder to write")
+    ingest.add_argument(
+        "--force",
+        action="store_true",
+        help="overwrite article files edited by hand since ingest (their edits are lost)",
+    )
     ingest.set_defaults(run=_corpus_ingest)
     check = corpus_verbs.add_parser("check", help="load every article and report the counts")
     check.add_argument("--sources", default="sources")

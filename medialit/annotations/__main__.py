@@ -1,4 +1,4 @@
-"""``python -m medialit.annotations check|skeleton``: validate the keys, or start a new key file."""
+"""``python -m medialit.annotations check|draft|skeleton``: validate keys, or start a new one."""
 
 from __future__ import annotations
 
@@ -86,8 +86,31 @@ def skeleton(corpus: Corpus, article_id: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _references(corpus: Corpus) -> int:
+    from medialit.annotations.references import reference_problems
+
+    root = corpus.root.resolve().parent
+    problems = reference_problems(root, corpus)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    files = len({problem.path for problem in problems})
+    if problems:
+        print(
+            f"{len(problems)} reference(s) in {files} file(s) name a missing article or paragraph, "
+            "or quote words no longer in the article: fix each (book/instructor/swap-article.md)",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"every reference to the {len(corpus)} articles fits the corpus")
+    return 0
+
+
 def _check(args: argparse.Namespace) -> int:
     corpus = Corpus(args.sources) if args.sources else None
+    if args.references:
+        from medialit.corpus import default
+
+        return _references(corpus or default())
     paths = key_paths(corpus)
     if not paths:
         print("no key files found (sources/annotations/*.yaml)", file=sys.stderr)
@@ -109,8 +132,36 @@ def _check(args: argparse.Namespace) -> int:
             for layer in ("framing", "sourcing", "claims", "persuasion")
         )
         verdict = "ok" if not problems else f"{len(problems)} problem(s)"
+        if key.unfinished:
+            failures += len(key.unfinished)
+            verdict += f"; draft: {len(key.unfinished)} entries still to do"
+            for entry in key.unfinished:
+                print(f"  TODO {entry.id} ({entry.paragraph_id}): {entry.todo}", file=sys.stderr)
         print(f"{path.name}: {len(key.annotations)} annotations ({counts}): {verdict}")
     return 1 if failures else 0
+
+
+def _draft(args: argparse.Namespace) -> int:
+    from medialit.annotations.draft import DraftExists, write_draft
+    from medialit.corpus import default
+
+    source = Corpus(args.sources) if args.sources else default()
+    if args.article_id not in source.ids():
+        print(
+            f"error: no article {args.article_id!r}; the corpus has {', '.join(source.ids())}",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        key = write_draft(source, args.article_id, force=args.force)
+    except DraftExists as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(
+        f"wrote {key.path}: a draft key with {len(key.unfinished)} entries to finish "
+        f"(python -m medialit annotations check lists them)"
+    )
+    return 0
 
 
 def _skeleton(args: argparse.Namespace) -> int:
@@ -138,12 +189,24 @@ def main(argv: list[str] | None = None) -> int:
         "--sources", type=Path, default=None, help="a sources folder other than the repository's"
     )
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("check", help="load every key file and apply every rule")
+    check = commands.add_parser("check", help="load every key file and apply every rule")
+    check.add_argument(
+        "--references",
+        action="store_true",
+        help="instead, list every page, exercise, example and topic that names a missing "
+        "article or quotes words no longer in it",
+    )
     start = commands.add_parser("skeleton", help="print a key file to fill in for one article")
     start.add_argument("article_id")
+    draft = commands.add_parser(
+        "draft", help="write a draft key (stubs and the attribution finder's suggestions)"
+    )
+    draft.add_argument("article_id")
+    draft.add_argument("--force", action="store_true", help="replace an existing key file")
     args = parser.parse_args(argv)
+    run = {"check": _check, "skeleton": _skeleton, "draft": _draft}[args.command]
     try:
-        return _check(args) if args.command == "check" else _skeleton(args)
+        return run(args)
     except CorpusError as error:
         print(error, file=sys.stderr)
         return 1

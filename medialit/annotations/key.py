@@ -61,6 +61,8 @@ class Key:
     reviewed_by: tuple[str, ...]
     annotations: tuple[Annotation, ...]
     exceptions: tuple[CoverageException, ...] = field(default=())
+    # A draft's entries that still have a `todo`: kept apart so nothing grades or shows them.
+    unfinished: tuple[Annotation, ...] = field(default=())
 
     def layer(self, layer: str) -> list[Annotation]:
         """The annotations of one layer, in text order."""
@@ -341,8 +343,9 @@ def place(key_file: KeyFile, path: str | Path, corpus: Corpus | None = None) -> 
         key_file.status,
         tuple(key_file.annotators),
         tuple(key_file.reviewed_by),
-        tuple(placed),
+        tuple(a for a in placed if a.todo is None),
         tuple(key_file.exceptions),
+        tuple(a for a in placed if a.todo is not None),
     )
 
 

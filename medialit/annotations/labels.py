@@ -368,6 +368,14 @@ SOURCE_TYPES = _set(
         "reports, or a capital spoken of as one mind ('Moscow sees').",
     ),
     (
+        "anonymous_specific",
+        "Unnamed but specific",
+        "ANON",
+        "An unnamed source described closely enough to tell what kind of access it claims: 'a "
+        "senior Nordic official', 'a person familiar with the talks'. Journalism norms ask why it "
+        "is unnamed; a vague source ('many observers') gives no such handle.",
+    ),
+    (
         "hyperlink_only",
         "Hyperlink only",
         "LINK",
@@ -486,39 +494,49 @@ STANCE_MARKERS = _set(
 VERDICTS = _set(
     "verdicts",
     "Verdicts",
-    "What checking a claim found; every verdict but 'unverified' names its evidence.",
+    "What checking a claim found, judged as the claim stood when written; every verdict but "
+    "'unverified' names its evidence.",
     (
         "supported",
         "Supported",
         "TRUE",
-        "Reliable evidence confirms the claim as the text states it.",
+        "The record confirms the checkable content as the text states it (a forecast: events bore "
+        "it out). Interpretive words in the span are named in the evidence, not judged.",
     ),
     (
         "partly_supported",
         "Partly supported",
         "PART",
-        "Part of the claim is confirmed and part is not, or it is right in substance but wrong in "
-        "a detail; the evidence note says which part.",
+        "One checkable part is confirmed and another is contradicted or goes beyond the record (a "
+        "wrong detail, a stronger wording than the source used); the evidence says which part.",
     ),
-    ("contradicted", "Contradicted", "FALSE", "Reliable evidence shows the claim is false."),
+    (
+        "contradicted",
+        "Contradicted",
+        "FALSE",
+        "The record shows the claim false as it stood when written: a wrong fact, a misreported "
+        "statement, or a claim about what was possible that the event itself refuted soon after.",
+    ),
     (
         "unverifiable",
         "Unverifiable",
         "UNKNOWN",
-        "We searched and found no evidence either way; the evidence note says where we looked.",
+        "We looked and the record cannot settle it: it names nothing traceable, or the record is "
+        "not public. The evidence note says where we looked.",
     ),
     (
         "overtaken_by_events",
         "Overtaken by events",
         "EVENTS",
-        "Events after publication settled the question against the text, or changed the situation "
-        "it described; the verdict gives the date of those events.",
+        "A forecast, or a statement of intentions or plans accurate when written, that events "
+        "after publication went against; the verdict gives the date of those events.",
     ),
     (
         "unverified",
         "Not yet checked",
         "UNCHECKED",
-        "Nobody has checked the claim yet; the key makes no judgement.",
+        "A record exists that could settle it, but nobody has compared them yet; the note says "
+        "where a checker should start. The key makes no judgement.",
     ),
 )
 
@@ -709,7 +727,8 @@ TECHNIQUES = _set(
         "appeal_to_time",
         "Appeal to time",
         "TIME",
-        "Arguing from the moment: the time to act is now, or time itself favours one side.",
+        "Urging action because the moment demands it: the time has come, it is now or never, a "
+        "deadline looms. A claim that time favours one side is an argument, not this call.",
         "call",
     ),
     (

@@ -138,6 +138,8 @@ class KeyEntry(BaseModel):
     occurrence: int = Field(default=1, ge=1)
     rationale: str = Field(min_length=1)
     alternatives: list[str] = Field(default_factory=list)
+    # draft keys only: what the annotator still has to decide (the layer's rules wait until then)
+    todo: str | None = Field(default=None, min_length=1)
     # framing
     frame: str | None = None
     secondary_frames: list[str] = Field(default_factory=list)
@@ -222,7 +224,8 @@ class KeyEntry(BaseModel):
             raise ValueError(
                 f"a {self.layer} entry cannot have {detail}; make a separate entry in that layer."
             )
-        getattr(self, f"_check_{self.layer}")()
+        if self.todo is None:
+            getattr(self, f"_check_{self.layer}")()
         self._check_alternatives()
         return self
 
@@ -388,6 +391,12 @@ class KeyFile(BaseModel):
                 raise ValueError(
                     f"paragraph_id {where.paragraph_id!r} is not in article {self.article_id!r}."
                 )
+        unfinished = [entry.id for entry in self.entries if entry.todo is not None]
+        if unfinished and self.status != "draft":
+            raise ValueError(
+                f"entry {unfinished[0]!r} still has `todo` ({len(unfinished)} in all): finish them "
+                "and remove `todo`, or keep `status: draft`."
+            )
         if self.status == "reviewed" and not self.reviewed_by:
             raise ValueError("a reviewed key names its reviewers in `reviewed_by`.")
         return self

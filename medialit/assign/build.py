@@ -21,6 +21,7 @@ ANSWER_HINTS = {
     "set": "a list of names in quotes, in square brackets",
     "number": "a number, without quotes",
     "reflection": 'your paragraph, in triple quotes """..."""',
+    "confidence": "how sure you are: a whole number from 1 (a guess) to 5 (certain)",
 }
 
 
@@ -157,7 +158,7 @@ def build_set(source: src.SourceNotebook) -> tuple[ExerciseSet, dict[str, str], 
         where = f"{source.path}, cell {number} (item {spec.get('id')!r})"
         blocks = src.solution_blocks(cell_source)
         kind = spec.get("kind")
-        if kind in ("label", "span", "set", "number", "reflection"):
+        if kind in ("label", "span", "set", "number", "reflection", "confidence"):
             variable = spec.setdefault("variable", blocks and src.solution_variable(blocks[0]))
             if not variable or variable not in namespace:
                 raise src.SourceError(

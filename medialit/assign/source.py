@@ -23,6 +23,7 @@ SELF_CHECK_KINDS = {
     "number": "number",
     "reflection": "reflection",
     "annotation": "annotation",
+    "confidence": "number",
 }
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from medialit.corpus import datelines
 from medialit.corpus.markup import Emphasis, Link, strip_markup
 from medialit.corpus.textnorm import CLOSING_QUOTES
 
@@ -32,7 +33,34 @@ RULES: dict[str, str] = {
     "emphasis": "'**bold**' and '*italic*' markers are removed; the emphasised runs are recorded.",
     "headings": "A short line (at most 8 words) with no closing punctuation between paragraphs "
     "is a subheading.",
+    # Site-independent rules (medialit.corpus.datelines), tried after the rules above.
+    "dateline": "A dateline or byline line in a common shape ('MOSCOW, Feb. 3 (Reuters) -', "
+    "'By X | Publisher | 3 February 2022', 'Published: 2022-02-03', a date alone) gives the "
+    "author, publisher and date and is removed; a dateline opening the first paragraph is cut "
+    "from it.",
+    "byline": "A plain 'By Name' line in the header gives the author and is removed.",
+    "tag-line": "A tag, category or region line ('Tags: ...', 'A · B · C') is removed.",
+    "prompts": "Short subscribe, newsletter, share, follow, 'read more' and advert prompts are "
+    "removed wherever they are.",
+    "lead-in": "Short blocks that are not prose before the first prose paragraph are site "
+    "furniture and are removed.",
+    "copyright-footer": "From a copyright or 'All rights reserved' line to the end is the site's "
+    "footer and is removed.",
+    "bio": "A closing block that starts with the author's name (or 'Name is a writer ...') is the "
+    "author's bio: recorded as author_bio and removed.",
+    "closing-furniture": "Short blocks that are not prose after the last prose paragraph are "
+    "site furniture and are removed.",
+    # Per-article overrides from sources/raw/metadata.yaml (medialit.corpus.overrides).
+    "override-drop": "A paragraph listed under drop_paragraphs in metadata.yaml is removed.",
+    "override-join": "A paragraph listed under join_paragraphs in metadata.yaml is joined to the "
+    "next one with a space.",
 }
+
+# The rules that no seed capture needs: general rules for other sites, and metadata.yaml fixes.
+GENERAL_RULES = frozenset(
+    {"dateline", "byline", "tag-line", "prompts", "lead-in", "copyright-footer", "bio"}
+    | {"closing-furniture", "override-drop", "override-join"}
+)
 
 _MONTHS = {
     name: number
@@ -59,6 +87,7 @@ _HEADER_FURNITURE = re.compile(
     r"|Visit and follow us on Instagram)"
 )
 _FOOTER_START = re.compile(r"^(\*|Note to readers:?.*)$")
+_LEAD_IN_WORDS = 12
 _BYLINE = re.compile(r"^By \[(?P<name>[^\]]+)\]\(#?[^)]*\)$")
 _REPUBLISHED = re.compile(
     r"^(?P<publisher>Global Research), (?P<month>[A-Z][a-z]+) (?P<day>\d{1,2}), (?P<year>\d{4})$"
@@ -187,15 +216,72 @@ def _take_header(blocks: list[list[str]], article: CleanArticle) -> list[list[st
         elif index == 0 and len(block) == 1 and _is_site_tags(line):
             article.site_tags = [item.strip() for item in line.split(",")]
             article.note("site-tags", line)
-        else:
+        elif not _take_general_header_line(block, article):
             break
         index += 1
     return blocks[index:]
 
 
+def _plain_line(block: list[str]) -> str:
+    return strip_markup(" ".join(line.strip() for line in block)).text.strip()
+
+
+def _take_general_header_line(block: list[str], article: CleanArticle) -> bool:
+    """The site-independent header rules; True if ``block`` was furniture (and is noted)."""
+    line = _plain_line(block)
+    facts = datelines.read_dateline(line)
+    if facts is not None and not facts.rest:
+        _record_facts(facts, article)
+        article.note("dateline", "\n".join(block))
+    elif author := datelines.read_byline(line):
+        article.author = article.author or author
+        article.note("byline", "\n".join(block))
+    elif datelines.is_tag_line(line):
+        article.site_tags = article.site_tags or [
+            item.strip() for item in re.split(r"[,|·•/]", line.split(":", 1)[-1]) if item.strip()
+        ]
+        article.note("tag-line", "\n".join(block))
+    elif datelines.is_prompt(line):
+        article.note("prompts", "\n".join(block))
+    else:
+        return False
+    return True
+
+
+def _record_facts(facts: datelines.HeaderFacts, article: CleanArticle) -> None:
+    article.author = article.author or facts.author
+    article.first_publisher = article.first_publisher or facts.publisher
+    article.first_published = article.first_published or facts.date
+
+
+def _take_lead_in(blocks: list[list[str]], article: CleanArticle) -> list[list[str]]:
+    """Drop short non-prose blocks before the first prose paragraph; cut an inline dateline."""
+    first_prose = next(
+        (i for i, block in enumerate(blocks) if datelines.is_prose(_plain_line(block))), None
+    )
+    if first_prose is None:
+        return blocks
+    for block in blocks[:first_prose]:
+        if len(_plain_line(block).split()) > _LEAD_IN_WORDS:
+            return blocks
+    for block in blocks[:first_prose]:
+        article.note("lead-in", "\n".join(block))
+    blocks = blocks[first_prose:]
+    facts = datelines.read_dateline(blocks[0][0])
+    if facts is not None and facts.rest and facts.publisher:
+        _record_facts(facts, article)
+        article.note("dateline", blocks[0][0][: len(blocks[0][0]) - len(facts.rest)].strip())
+        blocks = [[facts.rest, *blocks[0][1:]], *blocks[1:]]
+    return blocks
+
+
 def _take_footer(blocks: list[list[str]], article: CleanArticle) -> list[list[str]]:
     """Remove the site footer, reading the original publisher from it."""
     for index, block in enumerate(blocks):
+        if datelines.is_copyright(block[0]):
+            article.note("copyright-footer", "\n\n".join("\n".join(b) for b in blocks[index:]))
+            blocks = blocks[:index]
+            break
         if _FOOTER_START.match(block[0]):
             for footer_block in blocks[index:]:
                 for line in footer_block:
@@ -222,7 +308,36 @@ def _take_footer(blocks: list[list[str]], article: CleanArticle) -> list[list[st
             article.author_bio = " ".join(bio) or None
             article.note("trailing-byline", "\n".join(last))
             blocks = blocks[:-1]
-    return blocks
+    return _take_closing(blocks, article)
+
+
+def _take_closing(blocks: list[list[str]], article: CleanArticle) -> list[list[str]]:
+    """Drop prompts, a bio and short non-prose blocks after the last prose paragraph."""
+    prose = [i for i, block in enumerate(blocks) if datelines.is_prose(_plain_line(block))]
+    while prose and len(blocks) > 1:
+        line = _plain_line(blocks[-1])
+        if datelines.is_prompt(line):
+            article.note("prompts", "\n".join(blocks[-1]))
+        elif datelines.is_bio(line, article.author):
+            article.author_bio = article.author_bio or line
+            article.note("bio", "\n".join(blocks[-1]))
+        elif (
+            prose[0] < len(blocks) - 1
+            and not datelines.is_prose(line)
+            and len(line.split()) <= _LEAD_IN_WORDS
+            and not line[:1].islower()  # the tail of a sentence the capture split
+        ):
+            article.note("closing-furniture", "\n".join(blocks[-1]))
+        else:
+            break
+        blocks = blocks[:-1]
+    kept = []
+    for block in blocks:
+        if len(block) == 1 and datelines.is_prompt(_plain_line(block)):
+            article.note("prompts", block[0])
+        else:
+            kept.append(block)
+    return kept
 
 
 def _rejoin(blocks: list[list[str]], article: CleanArticle) -> list[str]:
@@ -267,7 +382,7 @@ def clean_capture(text: str) -> CleanArticle:
     article.title = strip_markup(" ".join(blocks[0])).text.strip()
     article.note("title")
     article.has_global_research_permission = GLOBAL_RESEARCH_PERMISSION in text
-    body_blocks = _take_footer(_take_header(blocks[1:], article), article)
+    body_blocks = _take_lead_in(_take_footer(_take_header(blocks[1:], article), article), article)
     raw_paragraphs = _rejoin(body_blocks, article)
     for position, raw in enumerate(raw_paragraphs):
         plain = strip_markup(raw)

@@ -16,8 +16,12 @@ BUNDLE_FORMAT = 1
 BUNDLE_FILE = "bundle.json"
 ASSIGN_OUT = "_build/assign"  # where `medialit assign` writes, by default
 DEFAULT_BUNDLE = f"{ASSIGN_OUT}/grader"  # the grader folder that grade, pytest and report read
-KINDS = ("label", "span", "set", "number", "annotation", "code", "reflection")
-LITERAL_KINDS = ("label", "span", "set", "number", "reflection")
+KINDS = ("label", "span", "set", "number", "annotation", "code", "reflection", "confidence")
+LITERAL_KINDS = ("label", "span", "set", "number", "reflection", "confidence")
+# A confidence item records how sure a student is of the item it follows (1 to 5); it is worth
+# no points and has no key. Its id is the rated item's id + CONFIDENCE_SUFFIX (q1_confidence).
+CONFIDENCE_SUFFIX = "_confidence"
+CONFIDENCE_SCALE = (1, 5)
 COMPARES = ("exact", "unordered", "close")
 
 
@@ -92,7 +96,16 @@ class Item:
         if kind not in KINDS:
             raise BundleError(f"{where}: 'kind' must be one of {', '.join(KINDS)}, not {kind!r}")
         points = fields.get("points")
-        if isinstance(points, bool) or not isinstance(points, int | float) or points <= 0:
+        if kind == "confidence":
+            if points not in (None, 0) or isinstance(points, bool):
+                raise BundleError(f"{where}: a confidence item is worth no points; set points: 0")
+            if not item_id.endswith(CONFIDENCE_SUFFIX):
+                raise BundleError(
+                    f"{where}: a confidence item's id is the rated item's id + "
+                    f"{CONFIDENCE_SUFFIX!r} (q1{CONFIDENCE_SUFFIX})"
+                )
+            fields["points"] = 0
+        elif isinstance(points, bool) or not isinstance(points, int | float) or points <= 0:
             raise BundleError(f"{where}: 'points' must be a positive number")
         if kind in LITERAL_KINDS and not (fields.get("variable") or "").isidentifier():
             raise BundleError(f"{where}: a {kind} item needs 'variable', the answer's name")
@@ -107,7 +120,7 @@ class Item:
             raise BundleError(f"{where}: an annotation item needs 'layer'")
         if kind == "reflection" and not fields.get("rubric"):
             raise BundleError(f"{where}: a reflection needs a 'rubric' (criteria with points)")
-        if kind not in ("code", "reflection") and fields.get("key") is None:
+        if kind not in ("code", "reflection", "confidence") and fields.get("key") is None:
             raise BundleError(f"{where}: no key; give the answer in the solution block")
         cases = []
         for number, case in enumerate(fields.get("cases") or (), start=1):

@@ -9,7 +9,7 @@ from typing import Any
 
 from medialit import match
 from medialit.grade.answers import Annotations, Answer
-from medialit.grade.bundle import Case, Item
+from medialit.grade.bundle import CONFIDENCE_SCALE, Case, Item
 from medialit.grade.sandbox import RunResult
 
 STATUSES = ("correct", "partial", "incorrect", "missing", "ungradable", "pending")
@@ -19,6 +19,7 @@ KIND_WORDS = {
     "set": 'a list in square brackets, like ["...", "..."]',
     "number": "a number without quotes",
     "reflection": "your paragraph in triple quotes",
+    "confidence": "a whole number from 1 (a guess) to 5 (certain)",
 }
 
 
@@ -105,6 +106,7 @@ def score_answer(item: Item, answer: Answer | None, texts: dict[str, str]) -> It
         "set": _set,
         "number": _number,
         "reflection": _reflection,
+        "confidence": _confidence,
     }[item.kind]
     row = scorer(item, value, texts)
     row.answer = _recorded(item, value, texts)
@@ -243,6 +245,17 @@ def _number(item: Item, value: Any, texts: dict[str, str]) -> ItemResult:
     if match.match_number(value, item.key, abs_tol=item.abs_tol, rel_tol=item.rel_tol):
         return result(item, 1, "Correct.")
     return result(item, 0, "Not the number the data give." + _hint(item))
+
+
+def _confidence(item: Item, value: Any, texts: dict[str, str]) -> ItemResult:
+    """A confidence rating is recorded, never scored: worth 0 points, status correct when it
+    is a whole number on the scale (the class report reads it from the answer column)."""
+    low, high = CONFIDENCE_SCALE
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        return _wrong_type(item, value)
+    return ItemResult(
+        item.id, item.kind, 0.0, 0.0, "correct", f"Confidence {value} of {high} recorded."
+    )
 
 
 def _reflection(item: Item, value: Any, texts: dict[str, str]) -> ItemResult:

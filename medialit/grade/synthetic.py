@@ -154,3 +154,67 @@ def synthesize(
                     json.dumps({"schema": 1, "annotations": entries})
                 )
     return kinds
+
+
+# Reading checks (pretest_<form>, posttest_<form>): chance of a right answer before the unit,
+# the mean gain after it, and how confidence ratings (1-5) spread for right and wrong answers.
+CHECK_BEFORE, CHECK_GAIN, CHECK_SPREAD = 0.35, 0.3, 0.12
+CONFIDENCE_WEIGHTS = {
+    ("before", True): (1, 2, 4, 3, 1),
+    ("before", False): (1, 3, 4, 3, 1),
+    ("after", True): (0, 1, 2, 4, 4),
+    ("after", False): (2, 4, 3, 1, 0),
+}
+
+
+def synthesize_reading_checks(
+    out: Path,
+    forms: list[str],
+    students: int,
+    release_dir: Path,
+    references: References,
+    bundle: Bundle,
+    rng: random.Random,
+    absent: float = 0.1,
+) -> Counter:
+    """Write ``out/<student>/pretest_<x>.ipynb`` and ``posttest_<y>.ipynb`` for a class that
+    learns: each student takes one form before and the other after (counterbalanced: even
+    students A first, odd ones B first), answers right with a chance that rises by about
+    ``CHECK_GAIN`` and rates each answer, surer when right and better calibrated after.
+    A share ``absent`` misses the second check. Returns how many checks were written.
+
+    >>> import tempfile
+    >>> synthesize_reading_checks(Path(tempfile.mkdtemp()), ["claims"], 2, Path("."), {},
+    ...                           None, random.Random(0))
+    Counter()
+    """
+    letters = sorted({s.split("_", 1)[1] for s in forms if s.startswith(("pretest_", "posttest_"))})
+    written: Counter = Counter()
+    if len(letters) < 2:
+        return written
+    releases = {s: (release_dir / f"{s}.ipynb").read_text(encoding="utf-8") for s in forms}
+    for number in range(students):
+        student = out / f"student{number:04d}"
+        student.mkdir(parents=True, exist_ok=True)
+        first, second = letters[:2] if number % 2 == 0 else letters[1::-1]
+        ability = rng.gauss(0, 1)
+        for occasion, letter in (("before", first), ("after", second)):
+            set_id = f"{'pretest' if occasion == 'before' else 'posttest'}_{letter}"
+            if set_id not in releases or (occasion == "after" and rng.random() < absent):
+                continue
+            chance = CHECK_BEFORE + CHECK_SPREAD * ability
+            chance += CHECK_GAIN + rng.gauss(0, 0.08) if occasion == "after" else 0
+            values, _ = references[set_id]
+            answers: dict[str, object] = {}
+            for item in bundle.sets[set_id].items:
+                if item.kind == "confidence" or item.variable not in values:
+                    continue
+                right = rng.random() < min(0.95, max(0.05, chance))
+                value = values[item.variable]
+                answers[item.variable] = value if right else wrong_value(value, rng)
+                rating = rng.choices(range(1, 6), CONFIDENCE_WEIGHTS[(occasion, right)])[0]
+                answers[f"{item.id}_confidence"] = rating
+            path = student / f"{set_id}.ipynb"
+            path.write_text(make_notebook(releases[set_id], answers, ""), encoding="utf-8")
+            written[set_id] += 1
+    return written

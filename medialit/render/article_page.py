@@ -126,11 +126,18 @@ def index_page(corpus: Corpus) -> str:
         )
     table = "\n".join(rows)
     example = f"{corpus.ids()[0]}:p07" if len(corpus) else "article-id:p07"
+    dates = [article.meta.date for article in corpus]
+    span = (
+        f", dated from {dates[0]:%B %Y} to {dates[-1]:%B %Y}"
+        if dates and dates[0] != dates[-1]
+        else (f", dated {dates[0]:%B %Y}" if dates else "")
+    )
+    count = "one opinion article" if len(corpus) == 1 else f"{len(corpus)} opinion articles"
     return f"""{GENERATED_MARK}
 
 # The articles
 
-The course reads {len(corpus)} opinion articles on relations between the United States and Russia.
+The course reads {count}{span}.
 Each page shows the article's text with numbered paragraphs, who wrote and published it, and the
 basis on which the course reproduces it. Cite a paragraph by its id, for example
 `{example}`, or link to it with `#p07` after the page address.

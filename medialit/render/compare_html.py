@@ -383,8 +383,8 @@ def comparison_html(
     >>> from medialit import corpus
     >>> view = comparison(corpus.default(), topic="sanctions")
     >>> out = comparison_html(view, [], ["sourcing", "terms"])
-    >>> out.count('<section class="ml-cmp-col"'), "ml-show-sourcing" in out
-    (3, True)
+    >>> out.count('<section class="ml-cmp-col"') == len(view.columns), "ml-show-sourcing" in out
+    (True, True)
     """
     shown = list(shown)
     grouped = _by_paragraph(highlights)
@@ -434,8 +434,10 @@ def compare_page(
 
     >>> from medialit import corpus
     >>> page = compare_page(corpus.default())
-    >>> page.count('<section class="ml-cmp-col"'), "<script" in page, "http" in page
-    (5, True, False)
+    >>> page.count('<section class="ml-cmp-col"') == len(corpus.default()), "http" in page
+    (True, False)
+    >>> "<script" in page
+    True
     """
     topics = topics if topics is not None else load_topics(corpus, strict=False)
     highlights = list(highlights if highlights is not None else layers.key_highlights(corpus))

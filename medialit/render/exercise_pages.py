@@ -94,7 +94,10 @@ def write_exercise_pages(srcdir: Path) -> list[Path]:
         solutions = solutions_notebook(source.notebook)  # before build_set fills in the keys
         _, _, release = build_set(source)
         release.metadata["mystnb"] = dict(NOT_EXECUTED)
-        for folder, notebook in ((student_folder, release), (solution_folder, solutions)):
+        pages = [(student_folder, release), (solution_folder, solutions)]
+        if (source.notebook.metadata.get("medialit") or {}).get("student_page") is False:
+            pages = pages[1:]  # a pre/post reading check: handed out as a notebook, not previewed
+        for folder, notebook in pages:
             target = folder / f"{source.set_id}.ipynb"
             text = nbformat.writes(notebook)
             if not target.is_file() or target.read_text(encoding="utf-8") != text:

@@ -51,7 +51,7 @@ def reader_highlight(annotation: Annotation) -> Highlight:
     >>> from medialit.annotations.key import load_key
     >>> key = load_key("putin-changed-stance")
     >>> reader_highlight(key.entry("claim-p01-2")).badge
-    'CLAIM: FACT | VERDICT: UNCHECKED'
+    'CLAIM: FACT | VERDICT: UNKNOWN'
     """
     highlight = layers.entry_highlight(annotation)
     if annotation.verification is None:

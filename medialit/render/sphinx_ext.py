@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from pathlib import Path
 from typing import Any
@@ -9,7 +10,10 @@ from typing import Any
 from markupsafe import Markup
 from sphinx.application import Sphinx
 from sphinx.config import Config
+from sphinx.errors import ExtensionError
+from sphinx.util import logging
 
+from medialit.annotations.references import reference_problems
 from medialit.corpus import Corpus
 from medialit.fileio import atomic_write_text
 from medialit.render.article_page import GENERATED_MARK, article_page, index_page
@@ -29,7 +33,12 @@ from medialit.render.objectives import (
 )
 from medialit.render.reader import write_reader_pages
 
+logger = logging.getLogger(__name__)
+
 ARTICLE_PAGES = Path("book") / "articles"
+# What the executed notebooks read: a change here re-executes and re-reads every page.
+CORPUS_FILES = ("articles/*.md", "annotations/*.yaml", "topics.yaml")
+CORPUS_STAMP_SUFFIX = ".corpus-sha256"
 STATIC = Path(__file__).parent / "static"
 # Served from the site itself (see static/medialit-vendor/README.md): never from a CDN.
 WIDGETS_JS = "medialit-vendor/widgets/embed.js"
@@ -88,11 +97,66 @@ def write_objectives_page(srcdir: Path) -> Path:
     return path
 
 
+def corpus_digest(sources: Path) -> str:
+    """The SHA-256 of everything the notebooks read from a sources folder (names and bytes).
+
+    >>> len(corpus_digest(Path("sources")))
+    64
+    """
+    root = sources
+    digest = hashlib.sha256()
+    for pattern in CORPUS_FILES:
+        for path in sorted(root.glob(pattern)):
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def key_cache_on_corpus(cache: Path, digest: str) -> bool:
+    """Clear the notebook execution cache if it was filled from another corpus; True if cleared.
+
+    jupyter-cache keys a notebook on its own text, so without this a notebook that reads an
+    article that changed (or is gone) would show its old outputs.
+    """
+    stamp = cache.with_name(cache.name + CORPUS_STAMP_SUFFIX)
+    previous = stamp.read_text(encoding="utf-8").strip() if stamp.exists() else None
+    cleared = False
+    if previous != digest:
+        if cache.exists():
+            shutil.rmtree(cache)
+            cleared = True
+        stamp.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(stamp, digest + "\n")
+    return cleared
+
+
+def check_references(srcdir: Path, corpus: Corpus) -> None:
+    """Stop the build, listing every page that names a missing article or a changed quote."""
+    problems = reference_problems(srcdir, corpus)
+    if not problems:
+        return
+    listing = "\n".join(f"  {problem}" for problem in problems)
+    message = (
+        f"{len(problems)} reference(s) do not fit the corpus (an article removed or changed?):\n"
+        f"{listing}\nFix each page listed (see book/instructor/swap-article.md), then build "
+        "again; `python -m medialit annotations check --references` prints this list."
+    )
+    logger.warning(message, type="medialit", subtype="references")
+    raise ExtensionError(message.splitlines()[0] + " (listed above)")
+
+
 def _on_config_inited(app: Sphinx, config: Config) -> None:
     srcdir = Path(app.srcdir)
     edition = edition_from_environment()
     config.medialit_edition = edition
-    write_article_pages(srcdir)
+    corpus = Corpus()
+    check_references(srcdir, corpus)
+    app.medialit_corpus_digest = corpus_digest(corpus.root)
+    cache = getattr(config, "nb_execution_cache_path", "") or "_build/.jupyter_cache"
+    cache_path = Path(cache) if Path(cache).is_absolute() else srcdir / cache
+    if key_cache_on_corpus(cache_path, app.medialit_corpus_digest):
+        logger.info("medialit: the corpus changed, so every notebook runs again")
+    write_article_pages(srcdir, corpus)
     write_compare_view(srcdir)
     write_exercise_pages(srcdir)  # the solutions go under book/instructor/: instructor-only
     if edition == "instructor":
@@ -225,12 +289,43 @@ def _drop_unused_bundles(app: Sphinx, exception: Exception | None) -> None:
             shutil.rmtree(out / "_static" / folder, ignore_errors=True)
 
 
+def _reread_when_corpus_changes(
+    app: Sphinx, env: Any, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
+    """Every page depends on the corpus: when it changes, re-read them all. Remember the pages
+    that were removed, so their old HTML is deleted at the end of the build."""
+    app.medialit_removed_docs = set(removed)
+    digest = getattr(app, "medialit_corpus_digest", None)
+    previous = getattr(env, "medialit_corpus_digest", None)
+    env.medialit_corpus_digest = digest
+    if previous is not None and previous != digest:
+        return sorted(env.found_docs - added - changed)
+    return []
+
+
+def _delete_removed_pages(app: Sphinx, exception: Exception | None) -> None:
+    """Delete the HTML of pages whose source is gone (e.g. the page of a removed article)."""
+    if exception is not None or app.builder.format != "html":
+        return
+    outdir = Path(app.outdir)
+    for docname in getattr(app, "medialit_removed_docs", ()):
+        for stale in (
+            outdir / f"{docname}.html",
+            *outdir.joinpath("_sources").glob(f"{docname}.*"),
+        ):
+            if stale.is_file():
+                stale.unlink()
+                logger.info(f"medialit: removed {stale.relative_to(outdir)} (its page is gone)")
+
+
 def setup(app: Sphinx) -> dict:
     """Register the page writer and edition choice (they run before the table of contents is
     read), the offline assets, and the launch-button fixes."""
     app.add_config_value("medialit_edition", "student", "env")
     app.add_config_value("medialit_colab_branch", "notebooks", "html")
     app.connect("config-inited", _on_config_inited, priority=100)
+    app.connect("env-get-outdated", _reread_when_corpus_changes)
+    app.connect("build-finished", _delete_removed_pages)
     app.connect("html-page-context", _drop_thebe, priority=900)
     app.connect("html-page-context", _adjust_launch_buttons, priority=900)
     app.connect("html-page-context", _label_sidebar_toggles, priority=900)

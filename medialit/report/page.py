@@ -9,7 +9,7 @@ import pandas as pd
 
 from medialit.fileio import atomic_write_text
 from medialit.grade.bundle import Bundle
-from medialit.report import charts, stats
+from medialit.report import charts, learning, stats
 from medialit.report.agreement import (
     RELIABLE,
     TENTATIVE,
@@ -68,6 +68,11 @@ def _figure(uri: str, alt: str, caption: str) -> str:
 
 def build_report(table: pd.DataFrame, bundle: Bundle, title: str = "Class report") -> str:
     """The report's HTML for a checked gradebook (see :func:`load_gradebook`)."""
+    is_check = learning.is_reading_check(table["set"])
+    checks = learning.analyse(table, bundle)  # the reading checks have their own section
+    table = table[~is_check]
+    if table.empty:  # a gradebook of reading checks only: no coursework sections
+        return _document(title, f"<h1>{html.escape(title)}</h1>\n{learning.section(checks)}")
     totals = stats.set_totals(table)
     fractions = stats.student_fractions(table)
     items = stats.item_table(table)
@@ -206,15 +211,27 @@ def build_report(table: pd.DataFrame, bundle: Bundle, title: str = "Class report
             )
         )
 
+    parts.append(learning.section(checks))
     parts.append("<h2>Per-student summaries</h2><p>Ready to paste into feedback.</p>")
     summaries = pd.DataFrame(
         [
-            {"student": s, "score": fractions[s], "summary": stats.student_summary(table, s)}
+            {
+                "student": s,
+                "score": fractions[s],
+                "summary": " ".join(
+                    filter(
+                        None, [stats.student_summary(table, s), learning.student_line(checks, s)]
+                    )
+                ),
+            }
             for s in fractions.index
         ]
     )
     parts.append(_table(summaries, "Summary per student", percent=("score",)))
-    body = "\n".join(parts)
+    return _document(title, "\n".join(parts))
+
+
+def _document(title: str, body: str) -> str:
     return (
         f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">'

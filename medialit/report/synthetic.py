@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+import pandas as pd
 
 from medialit.assign.build import GRADER, STUDENT, assign
 from medialit.assign.source import exercise_sources
 from medialit.grade.bundle import load_bundle
 from medialit.grade.engine import grade_class
 from medialit.grade.exports import GRADEBOOK, write_outputs
-from medialit.grade.synthetic import reference_table, synthesize
+from medialit.grade.synthetic import reference_table, synthesize, synthesize_reading_checks
+from medialit.report.learning import is_reading_check
 from medialit.report.page import write_report
 
 
@@ -23,7 +26,8 @@ class SyntheticClass:
     submissions: Path
     gradebook: Path
     report: Path
-    kinds: dict[str, int]
+    kinds: dict[str, int]  # coursework submissions by quality (right, partial, ...)
+    checks: dict[str, int] = field(default_factory=dict)  # reading checks taken, per form
 
 
 def report_title(students: int, seed: int) -> str:
@@ -56,16 +60,16 @@ def synthetic_class_report(
     grader = work / "assign" / GRADER
     bundle = load_bundle(grader)
     sets = list(bundle.sets)
+    checks = [s for s, check in zip(sets, is_reading_check(pd.Series(sets)), strict=True) if check]
     submissions = work / "class"
+    references = reference_table(sources)
+    rng = random.Random(seed)
+    coursework = [s for s in sets if s not in checks]
     kinds = synthesize(
-        submissions,
-        sets,
-        students,
-        work / "assign" / STUDENT,
-        reference_table(sources),
-        bundle,
-        random.Random(seed),
-        loops,
+        submissions, coursework, students, work / "assign" / STUDENT, references, bundle, rng, loops
+    )
+    taken = synthesize_reading_checks(
+        submissions, checks, students, work / "assign" / STUDENT, references, bundle, rng
     )
     graded = work / "graded"
     run = grade_class(submissions, grader, graded, workers=workers, sets=sets)
@@ -73,4 +77,4 @@ def synthetic_class_report(
     report = write_report(
         graded / GRADEBOOK, graded / "report.html", bundle, report_title(students, seed)
     )
-    return SyntheticClass(grader, submissions, graded / GRADEBOOK, report, dict(kinds))
+    return SyntheticClass(grader, submissions, graded / GRADEBOOK, report, dict(kinds), dict(taken))

@@ -42,3 +42,24 @@ def write_key(
     path = sources / "annotations" / name
     path.write_text(header + entries, encoding="utf-8")
     return path
+
+
+NEW_SITE = REPOSITORY / "tests" / "corpus" / "captures" / "900_saltmarsh_courier.txt"
+
+
+@pytest.fixture(scope="module")
+def new_site_corpus(tmp_path_factory) -> Corpus:
+    """The shipped articles plus a (fictional) capture from a site the course has never seen,
+    added the documented way: ``corpus ingest`` of a folder holding the capture."""
+    from medialit.corpus.ingest import ingest
+
+    target = tmp_path_factory.mktemp("new-site") / "sources"
+    shutil.copytree(REPOSITORY / "sources" / "articles", target / "articles")
+    shutil.copytree(REPOSITORY / "sources" / "raw", target / "raw")
+    (target / "annotations").mkdir()
+    drop = target.parent / "drop"
+    drop.mkdir()
+    shutil.copy(NEW_SITE, drop)
+    (result,) = ingest(drop, target)
+    assert result.error is None, result.error
+    return Corpus(target)

@@ -82,14 +82,21 @@ def release_with(out: Path, set_id: str, answers: dict[str, object], code: str =
 
 def test_the_exercises_cover_every_kind(assigned) -> None:
     _, _, bundle = assigned
-    assert set(bundle.sets) == {"sourcing", "claims", "framing", "persuasion", "comparison"}
+    assert set(bundle.sets) == {"sourcing", "claims", "framing", "persuasion", "comparison"} | {
+        "lateral_tasks",  # performance tasks, and the reading checks (two forms, two occasions)
+        "pretest_a",
+        "pretest_b",
+        "posttest_a",
+        "posttest_b",
+    }
     items = [item for s in bundle.sets.values() for item in s.items]
     kinds = [item.kind for item in items]
     assert len(items) >= 20
     assert {"label", "span", "set", "number", "annotation", "code", "reflection"} <= set(kinds)
     assert kinds.count("code") >= 2 and kinds.count("reflection") >= 1
     assert any(item.alternatives for item in items if item.kind == "label")
-    assert all(item.points > 0 for item in items)
+    assert all(item.points > 0 for item in items if item.kind != "confidence")
+    assert all(item.points == 0 for item in items if item.kind == "confidence")
 
 
 def test_release_holds_no_solutions_keys_or_checks(assigned) -> None:

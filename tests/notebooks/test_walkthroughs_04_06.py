@@ -117,13 +117,18 @@ def test_notebook_04_labels_no_graded_span():
 
 
 def test_self_check_public_facts_of_notebooks_05_06():
+    """Notebook 06's answers are facts its own page and the dossier state, not the key's."""
     checks = yaml.safe_load((NOTEBOOKS / "self_checks.yaml").read_text(encoding="utf-8"))
-    table = corpus.articles().set_index("article_id")
-    assert checks["q06-republished"]["answer"] == int(table["republisher"].notna().sum())
-    row = table.loc["moscows-coercive-diplomacy"]
-    assert (
-        checks["q06-republish-gap"]["answer"] == (row["republished"] - row["first_published"]).days
-    )
+    page = (NOTEBOOKS / "06-who-is-behind-it.md").read_text(encoding="utf-8")
+    poll = (NOTEBOOKS / "dossier" / "cbs-poll-2022-02.md").read_text(encoding="utf-8")
+    who = checks["q06-who-judged"]["answer"]
+    assert "Global Engagement Center" in who and "Global Engagement Center" in page
+    assert f'53% chose "{checks["q06-trace-poll-wording"]["answer"]}"' in poll
+    assert checks["q06-whose-reply"]["answer"].startswith("no")
+    assert "could not verify a reply" in " ".join(page.split())
+    assert "rejects that description" not in page, "the course verified no reply by the founder"
+    q06 = [entry for entry in checks.values() if entry["notebook"] == "06-who-is-behind-it"]
+    assert all(entry["check"] == "choice" for entry in q06), "lateral reading, not counting"
 
 
 def test_topic_facts_notebook_05_states():

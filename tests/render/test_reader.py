@@ -252,7 +252,8 @@ def test_every_layer_has_a_toggle_and_all_show_at_first(rendered):
         assert f"ml-show-{layer}" in fragment
 
 
-def test_layers_shown_at_first_can_be_chosen():
+def test_layers_shown_at_first_can_be_chosen(shipped):
+    shipped("putin-changed-stance")
     article = corpus_module.article("putin-changed-stance")
     fragment = reader_html(article, load_key("putin-changed-stance").annotations, shown=["claims"])
     parsed = parse(fragment)
@@ -337,7 +338,8 @@ def test_the_reader_fetches_nothing(rendered):
     )
 
 
-def test_an_article_without_a_key_says_so_plainly():
+def test_an_article_without_a_key_says_so_plainly(shipped):
+    shipped("russia-china-resist")
     article = corpus_module.article("russia-china-resist")
     fragment = reader_html(article, [])
     parsed = parse(fragment)
@@ -353,7 +355,8 @@ def test_entries_of_another_article_are_refused(keys, keyed_article_id):
         reader_html(corpus_module.article(other), keys[keyed_article_id].annotations[:2])
 
 
-def test_the_index_lists_keyed_articles_and_says_which_have_none():
+def test_the_index_lists_keyed_articles_and_says_which_have_none(shipped):
+    shipped("putin-changed-stance")
     corpus = corpus_module.default()
     keyed = {"putin-changed-stance": "pilot"}
     page = readers_index(corpus, keyed)

@@ -97,8 +97,13 @@ def percent(text: str) -> float:
     return float(text[:-1]) / 100
 
 
+def coursework(rows):
+    """The rows the coursework sections report on: the reading checks have their own section."""
+    return [row for row in rows if not re.fullmatch(r"(pretest|posttest)_[a-z]", row["set"])]
+
+
 def graded(rows):
-    return [row for row in rows if row["status"] != "pending"]
+    return [row for row in coursework(rows) if row["status"] != "pending"]
 
 
 def student_fractions(rows) -> dict[str, float]:
@@ -113,7 +118,12 @@ def test_the_class_is_every_student_and_every_item_of_every_set(made, rows):
     bundle = load_bundle(made.grader)
     students = sorted(path.name for path in made.submissions.iterdir())
     assert len(students) == STUDENTS
-    assert sum(made.kinds.values()) == STUDENTS * len(bundle.sets)
+    checks = [s for s in bundle.sets if re.fullmatch(r"(pretest|posttest)_[a-z]", s)]
+    assert sorted(checks) == ["posttest_a", "posttest_b", "pretest_a", "pretest_b"]
+    assert sum(made.kinds.values()) == STUDENTS * (len(bundle.sets) - len(checks))
+    # one form before for everyone, one after for most (some miss the second check)
+    assert made.checks["pretest_a"] + made.checks["pretest_b"] == STUDENTS
+    assert STUDENTS / 2 <= made.checks["posttest_a"] + made.checks["posttest_b"] <= STUDENTS
     items = sum(len(exercise.items) for exercise in bundle.sets.values())
     assert len(rows) == STUDENTS * items
     assert {row["student"] for row in rows} == set(students)
@@ -124,6 +134,7 @@ def test_the_class_is_every_student_and_every_item_of_every_set(made, rows):
 def test_headline_figures_match_the_gradebook(rows, page):
     fractions = student_fractions(rows)
     shown = headline(page)
+    rows = coursework(rows)
     assert int(shown["students"]) == len({row["student"] for row in rows}) == STUDENTS
     assert percent(shown["mean score"]) == pytest.approx(
         statistics.mean(fractions.values()), abs=0.005
@@ -158,7 +169,7 @@ def test_per_set_scores_match_the_gradebook(rows, page):
 
 def test_the_most_missed_item_is_the_one_with_the_lowest_mean(rows, page):
     scores, answers = defaultdict(list), defaultdict(int)
-    for row in rows:
+    for row in coursework(rows):
         answers[row["set"], row["item"]] += 1
     for row in graded(rows):
         scores[row["set"], row["item"]].append(float(row["points"]) / float(row["max_points"]))
@@ -275,3 +286,55 @@ def test_a_missing_bundle_stops_the_command(made, tmp_path, capsys):
     )
     assert status != 0 and "error:" in capsys.readouterr().err
     assert not out.exists()
+
+
+# ------------------------------------------------------------------ the learning section
+
+T_975 = {  # Student's t, 0.975 quantile, by degrees of freedom (printed tables)
+    1: 12.706205, 2: 4.302653, 3: 3.182446, 4: 2.776445, 5: 2.570582, 6: 2.446912,
+    7: 2.364624, 8: 2.306004, 9: 2.262157, 10: 2.228139, 11: 2.200985,
+}  # fmt: skip
+
+
+def test_the_learning_section_matches_the_gradebook(rows, page):
+    """Overall score before and after per student, from the gradebook with csv and statistics:
+    the per-student table, the "all objectives" row with its t-interval, a plausible gain."""
+    earned, possible, taken = defaultdict(float), defaultdict(float), defaultdict(set)
+    for row in rows:
+        found = re.fullmatch(r"(pretest|posttest)_([a-z])", row["set"])
+        if not found or row["kind"] == "confidence":
+            continue
+        occasion = "before" if found.group(1) == "pretest" else "after"
+        if row["status"] != "missing":
+            taken[row["student"], occasion].add(row["set"])
+        earned[row["student"], occasion, row["set"]] += float(row["points"])
+        possible[row["student"], occasion, row["set"]] += float(row["max_points"])
+    score = {
+        (student, occasion): earned[student, occasion, set_id] / possible[student, occasion, set_id]
+        for (student, occasion), sets in taken.items()
+        for set_id in sets
+    }
+    shown = {cells[0]: cells for cells in tables(page)["Reading checks per student"][1:]}
+    for (student, occasion), value in score.items():
+        column = 2 if occasion == "before" else 3
+        assert percent(shown[student][column]) == pytest.approx(value, abs=0.005)
+    paired = sorted({s for s, _ in score if (s, "before") in score and (s, "after") in score})
+    changes = [score[s, "after"] - score[s, "before"] for s in paired]
+    mean = statistics.mean(changes)
+    half = T_975[len(changes) - 1] * statistics.stdev(changes) / len(changes) ** 0.5
+    every = {cells[0]: cells for cells in tables(page)["Gain per objective"][1:]}["all objectives"]
+    before = statistics.mean(score[s, "before"] for s in paired)
+    after = statistics.mean(score[s, "after"] for s in paired)
+    assert f"{len(paired)} student(s) took a form both before and after" in page
+    assert len(paired) >= STUDENTS / 2
+    shown_before, shown_after = every[1].split(" → ")
+    assert percent(shown_before) == pytest.approx(before, abs=0.005)
+    assert percent(shown_after) == pytest.approx(after, abs=0.005)
+    change, low, high = (
+        int(x) for x in re.fullmatch(r"(\S+) \((\S+) to (\S+)\)", every[2]).groups()
+    )
+    assert change == pytest.approx(mean * 100, abs=0.5)
+    assert (low, high) == (pytest.approx((mean - half) * 100, abs=0.5),
+                           pytest.approx((mean + half) * 100, abs=0.5))  # fmt: skip
+    assert float(every[3]) == pytest.approx((after - before) / (1 - before), abs=0.005)
+    assert 0.1 < mean < 0.5, "the synthetic class learns, plausibly"
