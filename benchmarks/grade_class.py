@@ -8,6 +8,10 @@ under 10 s; a class of 200 students with the code exercises in under 60 s.
 
     python benchmarks/grade_class.py --literal 1000
     python benchmarks/grade_class.py --code-students 200
+    python benchmarks/grade_class.py --literal 0 --code-students 100 --sandbox both
+
+``--sandbox both`` grades the code class twice, under bubblewrap and with rlimits and the
+audit hook only (the layer without the kernel sandbox), and prints the cost per code item.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ import psutil
 
 from medialit.assign.build import assign
 from medialit.assign.source import exercise_sources
+from medialit.grade import isolation
 from medialit.grade.bundle import load_bundle
 from medialit.grade.engine import grade_class
 from medialit.grade.exports import write_outputs
@@ -101,8 +106,14 @@ def run(
     started = time.perf_counter()
     with PeakMemory() as memory:
         graded = grade_class(submissions, assigned / "grader", out, workers=workers, sets=sets)
-        graded_at = time.perf_counter()
-        write_outputs(graded.results, bundle, out)
+    code_runs = sum(
+        1
+        for result in graded.results
+        for item in result.items
+        if item.kind == "code" and item.status != "missing"
+    )
+    graded_at = time.perf_counter()
+    write_outputs(graded.results, bundle, out)
     total = time.perf_counter() - started
     cpu = _cpu_seconds() - cpu_before
     again_started = time.perf_counter()
@@ -111,6 +122,7 @@ def run(
     again_total = time.perf_counter() - again_started
     statuses = Counter(item.status for result in graded.results for item in result.items)
     print(f"\n== {label}: {students} students x {len(sets)} sets ({', '.join(sets)})")
+    print(f"isolation          {isolation.mode()}")
     print(
         f"submissions        {count}  ({', '.join(f'{k} {v}' for k, v in sorted(kinds.items()))})"
     )
@@ -125,6 +137,10 @@ def run(
     print(f"peak memory        {memory.peak / 2**20:.0f} MiB (grader and all its processes)")
     print(f"item statuses      {dict(sorted(statuses.items()))}")
     print(f"re-run (cached)    {again_total:.2f} s, reused {again.reused} of {count}")
+    if code_runs:
+        per_item = (graded_at - started) * (workers or os.cpu_count() or 1) / code_runs
+        print(f"code items run     {code_runs} ({per_item * 1000:.0f} ms of worker time each)")
+        print(f"CPU per code item  {cpu / code_runs * 1000:.0f} ms (all processes)")
 
 
 def main() -> None:
@@ -149,6 +165,12 @@ def main() -> None:
         help="share of wrong code submissions that loop forever",
     )
     parser.add_argument("--seed", type=int, default=6)
+    parser.add_argument(
+        "--sandbox",
+        choices=("bwrap", "unsafe", "both"),
+        default="bwrap",
+        help="run code under bubblewrap, without it (rlimits + audit hook), or both",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the generated files")
     args = parser.parse_args()
 
@@ -174,9 +196,11 @@ def main() -> None:
                 args.loops,
                 args.seed,
             )
-        if args.code_students:
+        modes = ("bwrap", "unsafe") if args.sandbox == "both" else (args.sandbox,)
+        for mode in modes if args.code_students else ():
+            isolation.force_mode(mode)
             run(
-                "code",
+                f"code-{mode}",
                 code,
                 args.code_students,
                 work,
@@ -186,6 +210,7 @@ def main() -> None:
                 args.loops,
                 args.seed,
             )
+        isolation.force_mode(None)
     finally:
         if args.keep:
             print(f"\nfiles kept in {work}")

@@ -201,7 +201,33 @@ def build_set(source: src.SourceNotebook) -> tuple[ExerciseSet, dict[str, str], 
     if not items:
         raise src.SourceError(f"{source.path}: no graded items (code cells with medialit metadata)")
     release = src.student_notebook(source, hints)
+    add_submit_cells(release, source.set_id, items)
     return ExerciseSet(source.set_id, source.title, tuple(items)), texts, release
+
+
+SUBMIT_HEADING = "## Before you submit"
+SUBMIT_TEXT = """{heading}
+
+Save the notebook (File > Save Notebook, or Ctrl+S), then run the cell below. It lists the
+files to hand in and checks, as the grader will, that every answer is a plain value; it says
+what is still missing. It does not say whether your answers are right."""
+
+
+def add_submit_cells(notebook: Any, set_id: str, items: list[Item]) -> None:
+    """End the student notebook with the "before you submit" cells: the files to hand in and
+    a check that every answer is a plain value (medialit.widgets.submit)."""
+    import nbformat
+
+    answers = [item.variable for item in items if getattr(item, "variable", None)]
+    annotations = any(item.kind == "annotation" for item in items)
+    code = (
+        "from medialit.widgets.submit import before_you_submit\n"
+        f"before_you_submit({set_id!r}, answers={answers!r}, annotations={annotations})"
+    ).replace("'", '"')
+    text = nbformat.v4.new_markdown_cell(SUBMIT_TEXT.format(heading=SUBMIT_HEADING))
+    check = nbformat.v4.new_code_cell(code, metadata={"tags": ["before-you-submit"]})
+    text["id"], check["id"] = f"{set_id}-submit-text", f"{set_id}-submit"
+    notebook.cells += [text, check]
 
 
 def _resolve_case(case: Any) -> Any:

@@ -18,11 +18,15 @@ ENGINE_FILES = (
     "grade/answers.py",
     "grade/autograder.py",
     "grade/bundle.py",
+    "grade/collect.py",
     "grade/engine.py",
     "grade/exports.py",
+    "grade/isolation.py",
     "grade/_runner.py",
     "grade/sandbox.py",
     "grade/scoring.py",
+    "grade/textsafe.py",
+    "grade/workers.py",
 )
 PACKAGE_STUBS = {
     "__init__.py": '"""medialit, packed for a Gradescope autograder (grading modules only)."""\n',
@@ -31,12 +35,22 @@ PACKAGE_STUBS = {
 }
 SETUP_SH = """#!/usr/bin/env bash
 # Gradescope runs this once, when it builds the autograder image.
-# The grader needs Python 3.10 or newer and nothing else (standard library only).
+# The grader needs Python 3.10 or newer (standard library only) and bubblewrap, the kernel
+# sandbox student code runs in (it sees neither this folder nor the bundle's keys).
 set -euo pipefail
-if ! python3 -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null; then
-  apt-get update -qq && apt-get install -y -qq python3
+export DEBIAN_FRONTEND=noninteractive
+if ! python3 -c 'import sys; sys.exit(sys.version_info < (3, 10))' 2>/dev/null \\
+   || ! command -v bwrap >/dev/null; then
+  apt-get update -qq && apt-get install -y -qq python3 bubblewrap
 fi
 python3 --version
+bwrap --version
+cd "$(dirname "$0")"
+python3 -I -c 'import sys; sys.path.insert(0, ".")
+from medialit.grade import isolation
+problem = isolation.bwrap_problem()
+print("bubblewrap works: student code will run isolated" if problem is None else
+      "WARNING: code items will be ungradable: " + problem)'
 """
 RUN_AUTOGRADER = """#!/usr/bin/env bash
 # Gradescope runs this for every submission: ROOT/submission in, ROOT/results/results.json out.

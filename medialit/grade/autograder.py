@@ -15,7 +15,9 @@ from pathlib import Path
 from medialit.fileio import atomic_write_text
 from medialit.grade import exports
 from medialit.grade.bundle import BUNDLE_FILE, load_bundle
-from medialit.grade.engine import SubmissionResult, Task, fingerprint, grade_task
+from medialit.grade.collect import Task, locate
+from medialit.grade.engine import SubmissionResult, fingerprint, grade_task
+from medialit.grade.textsafe import printable
 
 
 def _pick(folder: Path, wanted: str, suffix: str) -> str | None:
@@ -24,8 +26,6 @@ def _pick(folder: Path, wanted: str, suffix: str) -> str | None:
     if (folder / wanted).exists():
         return wanted
     found = sorted(p.name for p in folder.glob(f"*{suffix}") if not p.name.startswith("."))
-    if suffix == ".ipynb":
-        found = [name for name in found if not name.endswith(".answers.json")]
     return found[0] if len(found) == 1 else None
 
 
@@ -35,15 +35,16 @@ def grade_submission(root: Path) -> dict:
     bundle = load_bundle(root / "source" / BUNDLE_FILE)
     (set_id,) = bundle.sets  # one autograder per exercise set
     folder = root / "submission"
-    notebook = _pick(folder, f"{set_id}.ipynb", ".ipynb") or f"{set_id}.ipynb"
+    found = locate(folder, set_id, set())
+    notebook = found.notebook or _pick(folder, f"{set_id}.ipynb", ".ipynb") or f"{set_id}.ipynb"
     annotations = _pick(folder, f"{set_id}.answers.json", ".answers.json")
-    task = Task("submission", set_id, folder, notebook, annotations)
+    task = Task("submission", set_id, folder, notebook, annotations, found.problem)
     result = SubmissionResult(
         task.student, set_id, fingerprint(task, bundle, 10.0), grade_task(task, bundle)
     )
     payload = exports.gradescope_results([result], bundle)
     payload["execution_time"] = round(time.perf_counter() - started, 2)
-    payload["output"] = f"Graded {notebook}. " + payload["output"]
+    payload["output"] = f"Graded {printable(notebook, keep='')}. " + payload["output"]
     atomic_write_text(root / "results" / "results.json", json.dumps(payload, indent=1))
     return payload
 

@@ -40,6 +40,13 @@ def add_parser(verbs: argparse._SubParsersAction) -> None:
         default=DEFAULT_MAX_MB,
         help="refuse notebooks larger than this (%(default)s)",
     )
+    grade.add_argument(
+        "--unsafe-no-sandbox",
+        action="store_true",
+        help="where bubblewrap cannot run, run student code WITHOUT the kernel sandbox "
+        "(rlimits and an audit hook only: code can read whatever this user can); every code "
+        "row says so",
+    )
     grade.set_defaults(run=run)
 
 
@@ -47,9 +54,9 @@ def run(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-    from medialit.grade import exports
+    from medialit.grade import exports, isolation
     from medialit.grade.bundle import BundleError, load_bundle
-    from medialit.grade.engine import grade_class
+    from medialit.grade.engine import Interrupted, grade_class
     from medialit.grade.plugin import default_out
 
     console = Console(stderr=True)
@@ -59,8 +66,29 @@ def run(args: argparse.Namespace) -> int:
         bundle = load_bundle(Path(args.bundle))
         roster = exports.read_roster(Path(args.roster)) if args.roster else None
     except (BundleError, OSError, ValueError) as error:
-        console.print(f"[bold red]error:[/] {error}")
+        console.print(f"error: {error}", style="bold red", markup=False)
         return 2
+    if args.unsafe_no_sandbox:
+        isolation.allow_unsafe()
+    chosen = args.sets.split(",") if args.sets else list(bundle.sets)
+    has_code = any(
+        item.kind == "code" for s in chosen if s in bundle.sets for item in bundle.sets[s].items
+    )
+    if has_code and isolation.mode() != "bwrap":
+        if isolation.mode() == "unavailable":
+            console.print(
+                "error: student code would run without isolation, so it is not run. "
+                f"{isolation.bwrap_problem()} Or grade only the sets without code (--sets).",
+                style="bold red",
+                markup=False,
+            )
+            return 2
+        console.print(
+            "WARNING: grading WITHOUT the kernel sandbox (--unsafe-no-sandbox): student code can "
+            "read and send anything this user can read. Every code row records this.",
+            style="bold red",
+            markup=False,
+        )
     columns = (
         "[progress.description]{task.description}",
         BarColumn(),
@@ -84,10 +112,17 @@ def run(args: argparse.Namespace) -> int:
                 progress=advance,
             )
         except (FileNotFoundError, KeyError) as error:
-            console.print(f"[bold red]error:[/] {error}")
+            console.print(f"error: {error}", style="bold red", markup=False)
             return 2
-        except KeyboardInterrupt:
-            console.print("interrupted: finished submissions are kept; run again to resume")
+        except Interrupted as stop:
+            written = exports.write_outputs(stop.run.results, bundle, out, roster)
+            console.print(
+                f"stopped: {len(stop.run.results)} of {stop.total} submissions graded and "
+                f"written to {written['gradebook']} (partial); run the same command again to "
+                "grade the rest (finished ones are reused)",
+                markup=False,
+                soft_wrap=True,
+            )
             return 130
     written = exports.write_outputs(run_.results, bundle, out, roster)
     print_summary(console, run_, bundle)

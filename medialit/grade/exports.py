@@ -10,7 +10,8 @@ from pathlib import Path
 
 from medialit.fileio import atomic_write_text
 from medialit.grade.bundle import Bundle
-from medialit.grade.engine import SubmissionResult
+from medialit.grade.engine import SubmissionResult, file_stem
+from medialit.grade.textsafe import csv_cell, printable
 
 GRADEBOOK = "gradebook.csv"
 CANVAS = "canvas.csv"
@@ -25,17 +26,30 @@ def points_text(value: float | None) -> str:
 
 
 def _csv(rows: Iterable[list[str]]) -> str:
+    """CSV text whose cells are valid text and never run as spreadsheet formulas."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerows(rows)
+    writer.writerows([csv_cell(printable(str(cell))) for cell in row] for row in rows)
     return buffer.getvalue()
 
 
 def gradebook_csv(results: list[SubmissionResult]) -> str:
-    """One row per student and item: points, maximum, status, feedback, and the answer as the
-    matcher read it (JSON; what `medialit report` groups the common wrong answers by)."""
+    """One row per student and item: points, maximum, status, feedback, the answer as the
+    matcher read it (JSON; what `medialit report` groups the common wrong answers by), and
+    the notebook file read (a renamed copy shows its own name)."""
     rows = [
-        ["student", "set", "item", "kind", "points", "max_points", "status", "feedback", "answer"]
+        [
+            "student",
+            "set",
+            "item",
+            "kind",
+            "points",
+            "max_points",
+            "status",
+            "feedback",
+            "answer",
+            "file",
+        ]
     ]
     for submission in results:
         for item in submission.items:
@@ -50,6 +64,7 @@ def gradebook_csv(results: list[SubmissionResult]) -> str:
                     item.status,
                     item.feedback,
                     item.answer,
+                    submission.file,
                 ]
             )
     return _csv(rows)
@@ -74,6 +89,8 @@ def feedback_markdown(student: str, results: list[SubmissionResult], bundle: Bun
         if pending:
             summary += f" (another {pending:g} points are graded by hand)"
         lines += [summary + ".", ""]
+        if submission.file and submission.file != exercise.notebook:
+            lines += [f"Graded from the file {submission.file}.", ""]
         titles = {item.id: item.title for item in exercise.items}
         for item in submission.items:
             name = f"{item.item}: {titles.get(item.item, '')}".rstrip(": ")
@@ -187,9 +204,10 @@ def write_outputs(
         by_student.setdefault(submission.student, []).append(submission)
     for student, mine in by_student.items():
         feedback = feedback_markdown(student, mine, bundle)
-        _write(out / FEEDBACK / f"{student}.md", feedback, durable=False)
+        stem = file_stem(student)
+        _write(out / FEEDBACK / f"{stem}.md", feedback, durable=False)
         payload = json.dumps(gradescope_results(mine, bundle), indent=1, ensure_ascii=False)
-        _write(out / GRADESCOPE / student / "results.json", payload, durable=False)
+        _write(out / GRADESCOPE / stem / "results.json", payload, durable=False)
     written["feedback"] = out / FEEDBACK
     written["gradescope"] = out / GRADESCOPE
     return written

@@ -47,6 +47,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=answers.DEFAULT_MAX_MB,
         help="refuse notebooks larger than this (default: %(default)s)",
     )
+    group.addoption(
+        "--unsafe-no-sandbox",
+        action="store_true",
+        default=False,
+        help="where bubblewrap cannot run, run student code WITHOUT the kernel sandbox "
+        "(rlimits and an audit hook only); every code row records it",
+    )
 
 
 @dataclass
@@ -63,6 +70,8 @@ class GradeState:
     tasks: list = field(default_factory=list)
     memo: dict = field(default_factory=dict)
     written: dict | None = None
+    pool: Any = None
+    stopped: str = ""
 
     def load(self) -> None:
         from medialit.grade.bundle import load_bundle
@@ -72,12 +81,44 @@ class GradeState:
         self.tasks = discover(self.submissions, self.bundle, self.sets)
 
     def result(self, task: Any) -> Any:
-        from medialit.grade.engine import grade_and_store
+        """Grade one submission in a worker process with a deadline (the watchdog)."""
+        from medialit.grade.engine import SubmissionResult, grade_and_store
+        from medialit.grade.workers import Pool, deadline_for
 
         key = (task.student, task.set_id)
         if key not in self.memo:
-            self.memo[key] = grade_and_store(task, self.bundle, self.out, self.max_mb)[0]
+            if self.pool is None:
+
+                def grade(task: Any) -> tuple[dict, bool]:
+                    found, fresh = grade_and_store(task, self.bundle, self.out, self.max_mb)
+                    return found.to_dict(), fresh
+
+                self.pool = Pool(1, grade, self.bundle)
+            deadline = deadline_for(task, self.bundle)
+            for _index, data, _fresh in self.pool.run([task], [deadline]):
+                self.memo[key] = SubmissionResult.from_dict(data)
         return self.memo[key]
+
+    def graded_so_far(self) -> list:
+        """The submissions already graded (by this process or stored in the cache by any)."""
+        from medialit.grade.engine import fingerprint, read_cached, resolve
+
+        found = []
+        for task in self.tasks:
+            key = (task.student, task.set_id)
+            if key in self.memo:
+                found.append(self.memo[key])
+                continue
+            located = resolve(task, self.bundle)
+            cached = read_cached(self.out, located, fingerprint(located, self.bundle, self.max_mb))
+            if cached is not None:
+                found.append(cached)
+        return found
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
+            self.pool = None
 
 
 def default_out(submissions: Path) -> Path:
@@ -90,6 +131,20 @@ def pytest_configure(config: pytest.Config) -> None:
     submissions = config.getoption("submissions", None)
     if not submissions:
         return
+    from medialit.grade import isolation
+    from medialit.grade.workers import stop_on_signals
+
+    if config.getoption("unsafe_no_sandbox"):
+        isolation.allow_unsafe()
+    if isolation.mode() == "unavailable":
+        config.issue_config_time_warning(
+            pytest.PytestWarning(
+                "code items will be ungradable: student code is not run without isolation. "
+                f"{isolation.bwrap_problem()}"
+            ),
+            stacklevel=2,
+        )
+    stop_on_signals()  # SIGTERM ends the session as Ctrl-C does: graded results are written
     out = config.getoption("grade_out") or default_out(Path(submissions))
     sets = config.getoption("sets")
     roster = config.getoption("roster")
@@ -134,7 +189,16 @@ class GradeItem(pytest.Item):
         return super().repr_failure(excinfo)
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
-        return self.task.notebook, None, f"{self.task.student} {self.task.set_id} {self.item_id}"
+        """Where the item is, as text that reports can carry (names are shown escaped)."""
+        return self.path, None, f"{self.task.student} {self.task.set_id} {self.item_id}"
+
+
+def _shown_path(submissions: Path, task: Any) -> Path:
+    """The notebook's path with the folder name as the outputs show it: valid text, no control
+    characters (pytest and pytest-xdist send paths as UTF-8)."""
+    from medialit.grade.textsafe import printable
+
+    return Path(submissions).resolve() / task.student / printable(task.notebook.name, keep="")
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -149,7 +213,7 @@ def pytest_collection(session: pytest.Session) -> bool | None:
         GradeItem.from_parent(
             session,
             name=f"{task.student}/{task.notebook.name}::{item.id}",
-            path=task.folder,
+            path=_shown_path(state.submissions, task),
             task=task,
             item_id=item.id,
         )
@@ -176,16 +240,26 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Write the gradebook and exports once, in the controlling process, for the whole class."""
     config = session.config
-    if STATE not in config.stash or hasattr(config, "workerinput"):
+    if STATE not in config.stash:
         return
-    if exitstatus not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
-        return  # interrupted or broken: results so far stay cached, the next run resumes
+    state = config.stash[STATE]
+    if hasattr(config, "workerinput"):
+        state.close()
+        return
     from medialit.grade import exports
 
-    state = config.stash[STATE]
-    if state.bundle is None:
-        state.load()
-    results = [state.result(task) for task in state.tasks]
+    if exitstatus == pytest.ExitCode.INTERRUPTED and state.bundle is not None:
+        state.close()  # graded so far is written; the next run grades the rest
+        results = state.graded_so_far()
+        state.stopped = f"stopped: {len(results)} of {len(state.tasks)} submissions written"
+    elif exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+        if state.bundle is None:
+            state.load()
+        results = [state.result(task) for task in state.tasks]
+        state.close()
+    else:
+        state.close()
+        return  # broken before grading: nothing to write
     roster = exports.read_roster(state.roster) if state.roster else None
     state.written = exports.write_outputs(results, state.bundle, state.out, roster)
 
@@ -197,5 +271,7 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
     written = state.written
     if written:
         terminalreporter.write_sep("-", "medialit grading")
+        if state.stopped:
+            terminalreporter.write_line(f"{state.stopped}; run again to grade the rest")
         for name, path in written.items():
             terminalreporter.write_line(f"{name}: {path}")

@@ -43,6 +43,7 @@ def test_gradebook_has_one_row_per_student_and_item(kit) -> None:
         "status",
         "feedback",
         "answer",
+        "file",
     ]
     assert table[1]["points"] == "1.79" and table[1]["feedback"].startswith('Trim it, "please"')
     assert table[6]["points"] == "" and table[6]["status"] == "pending"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import zipfile
 from pathlib import Path
@@ -84,3 +85,75 @@ def test_a_broken_upload_still_gets_results(tmp_path, autograder_zip) -> None:
     assert results["score"] == 0
     assert all(test["output"].startswith("ungradable: ") for test in results["tests"])
     assert (root / "submission" / "sourcing.ipynb").read_bytes() == upload
+
+
+def test_student_code_cannot_see_the_bundle_or_the_autograder(tmp_path, autograder_zip) -> None:
+    """The bundle (keys, hidden cases) sits in /autograder/source; the sandbox shows none of it,
+    so neither an exception message nor a return value can carry it into the results."""
+    root = gradescope_root(tmp_path, autograder_zip)
+    bundle_path = root / "source" / "bundle.json"
+    bundle_path.chmod(0o644)  # readable by anyone on the machine: only the sandbox stands guard
+    key_text = bundle_path.read_text()[:40]
+    notebook = jupytext.read(REPO / "exercises" / "sourcing.md")
+    for cell in notebook.cells:
+        if "def find_direct_quotes" in cell.source:
+            cell.source = (
+                "import os\n"
+                "def find_direct_quotes(text):\n"
+                f"    for path in [{str(bundle_path)!r}, {str(root)!r}, '/autograder']:\n"
+                "        try:\n"
+                "            raise ValueError(open(path).read()[:200])\n"
+                "        except IsADirectoryError:\n"
+                "            raise ValueError(str(os.listdir(path)))\n"
+                "        except FileNotFoundError:\n"
+                "            continue\n"
+                "    return ['nothing visible']\n"
+            )
+    (root / "submission" / "sourcing.ipynb").write_text(nbformat.writes(notebook))
+    done = run(root / "source" / "run_autograder", root)
+    assert done.returncode == 0, done.stdout + done.stderr
+    results = (root / "results" / "results.json").read_text()
+    assert key_text not in results and "bundle.json" not in results
+    assert "0 of 5 checks passed" in results  # it ran, and found nothing to read
+
+
+DOCKER_CAPS = [
+    "CHOWN",
+    "DAC_OVERRIDE",
+    "FSETID",
+    "FOWNER",
+    "MKNOD",
+    "NET_RAW",
+    "SETGID",
+    "SETUID",
+    "SETFCAP",
+    "SETPCAP",
+    "NET_BIND_SERVICE",
+    "SYS_CHROOT",
+    "KILL",
+    "AUDIT_WRITE",
+]
+
+
+@pytest.mark.skipif(os.getuid() != 0, reason="emulating Gradescope's root container needs root")
+def test_in_a_gradescope_like_container_student_code_still_runs_under_bubblewrap(
+    tmp_path, autograder_zip
+) -> None:
+    """Gradescope runs the autograder as root in a container with Docker's default
+    capabilities (no CAP_SYS_ADMIN) and a masked /proc: emulated here with bubblewrap."""
+    root = gradescope_root(tmp_path, autograder_zip)
+    source = nbformat.writes(jupytext.read(REPO / "exercises" / "sourcing.md"))
+    (root / "submission" / "sourcing.ipynb").write_text(source, encoding="utf-8")
+    command = ["bwrap", "--bind", "/", "/", "--bind", str(root), "/autograder", "--dev", "/dev"]
+    command += ["--proc", "/proc", "--tmpfs", "/tmp", "--unshare-pid", "--unshare-ipc"]
+    command += ["--die-with-parent", "--cap-drop", "ALL"]
+    for cap in DOCKER_CAPS:
+        command += ["--cap-add", f"CAP_{cap}"]
+    command += ["--chdir", "/autograder", "env", "-i", "PATH=/usr/bin:/bin", "bash", "-c"]
+    command += ["bash source/setup.sh && cp source/run_autograder . && bash ./run_autograder"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert "bubblewrap works" in done.stdout
+    results = json.loads((root / "results" / "results.json").read_text())
+    code = next(test for test in results["tests"] if test["number"] == "sourcing.q6")
+    assert code["status"] == "passed", code["output"]
