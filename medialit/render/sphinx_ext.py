@@ -18,6 +18,7 @@ from medialit.annotations.references import reference_problems
 from medialit.corpus import Corpus
 from medialit.fileio import atomic_write_text
 from medialit.release.settings import load_settings
+from medialit.render.annotator_data import ANNOTATOR_STATIC, annotation_items
 from medialit.render.article_page import GENERATED_MARK, article_page, index_page
 from medialit.render.class_report import publish_class_report
 from medialit.render.compare_html import write_compare_view
@@ -78,9 +79,10 @@ def write_article_pages(srcdir: Path, corpus: Corpus | None = None) -> list[Path
     folder = srcdir / ARTICLE_PAGES
     folder.mkdir(parents=True, exist_ok=True)
     written = []
+    items = annotation_items(srcdir)  # each page's annotate mode lists the items on it
     for article in corpus:
         path = folder / f"{article.article_id}.md"
-        _write_if_changed(path, article_page(article))
+        _write_if_changed(path, article_page(article, items))
         written.append(path)
     index = folder / "index.md"
     _write_if_changed(index, index_page(corpus))
@@ -177,7 +179,7 @@ def _on_config_inited(app: Sphinx, config: Config) -> None:
             *config.exclude_patterns,
             *(f"{folder}/**" for folder in INSTRUCTOR_FOLDERS),
         ]
-    config.html_static_path = [*config.html_static_path, str(STATIC)]
+    config.html_static_path = [*config.html_static_path, str(STATIC), str(ANNOTATOR_STATIC)]
     for name, value in offline_settings().items():
         setattr(config, name, value)
     # The theme reads its colour mode from html_context; left empty it logs a console error.
