@@ -14,6 +14,7 @@ from medialit.corpus import default
 from medialit.grade.answers import read_annotations
 from medialit.render.annotator_data import ANNOTATOR_STATIC
 from medialit.render.article_page import annotate_section, paragraph_html
+from tests.live import only_to
 from tests.widgets import annotator_driver as drive
 
 pytestmark = pytest.mark.browser
@@ -58,15 +59,7 @@ def page(browser, site):
     context = browser.new_context(viewport={"width": 1280, "height": 1000}, accept_downloads=True)
     page = context.new_page()
     page.outside, page.errors = [], []
-
-    def only_the_site(route):
-        if route.request.url.startswith(site.base_url):
-            route.continue_()
-        else:
-            page.outside.append(route.request.url)
-            route.abort()
-
-    page.route("**/*", only_the_site)
+    only_to(page, site.base_url, page.outside)
     page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda error: page.errors.append(str(error)))
     page.goto(f"{site.base_url}book/articles/{ARTICLE}.html")
