@@ -9,9 +9,10 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from medialit.corpus.clean import CleanArticle, CleanParagraph, Removal
-from medialit.corpus.errors import SourceError, yaml_error_place
+from medialit.corpus.errors import SourceError
 from medialit.corpus.markup import Emphasis, Link
 from medialit.corpus.model import as_date
+from medialit.yamlfile import yaml_error_place
 
 METADATA_FILE = "metadata.yaml"
 # Facts that replace what cleaning read off the capture, when given.
