@@ -197,15 +197,7 @@ def test_the_built_article_page_runs_the_annotator_offline(browser, site_url):
     context = browser.new_context(viewport={"width": 1280, "height": 1000})
     page = context.new_page()
     outside, errors = [], []
-
-    def only_the_site(route):
-        if route.request.url.startswith(site_url):
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
-
-    page.route("**/*", only_the_site)
+    only_to(page, site_url, outside)
     failed = []
     # A missing resource is checked by its address below (the browser asks every site for a
     # /favicon.ico, which the book does not have: not this page's business).
