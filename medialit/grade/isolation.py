@@ -109,16 +109,18 @@ def _package_folders(prefix: str) -> list[str]:
     return sorted(p for p in found if os.path.isdir(p))
 
 
-def bwrap_command(
-    runner_fd: int, executable: str | None = None, proc: bool | None = None
-) -> list[str]:
+def bwrap_command(runner_fd: int, executable: str | None = None) -> list[str]:
     """The bubblewrap command line that runs the runner (read from ``runner_fd``) in isolation.
+
+    The sandbox has no /proc: the runner does not need one (limits, ``os.cpu_count`` and the
+    interpreter work without it), and a /proc, even the sandbox's own, would show bubblewrap's
+    command line (host paths) as PID 1, environments, mounts and the machine's hardware.
 
     >>> command = bwrap_command(5, "/usr/bin/python3")
     >>> {"--unshare-all", "--unshare-user", "--die-with-parent", "--new-session"} <= set(command)
     True
-    >>> command[command.index("--uid") + 1], command[-4:]
-    ('65534', ['-I', '-S', '-B', '/sandbox/runner.py'])
+    >>> command[command.index("--uid") + 1], command[-4:], "--proc" in command
+    ('65534', ['-I', '-S', '-B', '/sandbox/runner.py'], False)
     """
     python, prefix = interpreter()
     if executable:
@@ -138,8 +140,6 @@ def bwrap_command(
         command += ["--ro-bind", prefix, prefix]
     for folder in _package_folders(prefix):
         command += ["--tmpfs", folder, "--remount-ro", folder]
-    if proc if proc is not None else _probe()[1]:
-        command += ["--proc", "/proc"]  # its own processes only (no /proc at all in a container)
     command += ["--dev", "/dev"]
     if recent:  # a private, small, writable /tmp
         command += ["--size", str(TMP_BYTES), "--perms", "1777", "--tmpfs", "/tmp"]
@@ -182,7 +182,7 @@ FIX = (
 )
 
 
-def _try(proc: bool) -> str | None:
+def _try() -> str | None:
     """Run the interpreter under bubblewrap once; None when it worked, else bubblewrap's words."""
     read, write = os.pipe()
     try:
@@ -192,7 +192,7 @@ def _try(proc: bool) -> str | None:
         uid = host_uid()
         ids = {"user": uid, "group": uid, "extra_groups": []} if uid is not None else {}
         done = subprocess.run(
-            bwrap_command(read, proc=proc),
+            bwrap_command(read),
             pass_fds=(read,),
             **ids,
             stdin=subprocess.DEVNULL,
@@ -212,24 +212,18 @@ def _try(proc: bool) -> str | None:
 
 
 @cache
-def _probe() -> tuple[str | None, bool]:
-    """(why bubblewrap cannot run, or None; whether the sandbox gets its own /proc). Inside a
-    container whose /proc is partly masked (Docker, Gradescope) the kernel refuses a new /proc:
-    the sandbox then has none, which the runner does not need."""
+def _probe() -> str | None:
+    """Why bubblewrap cannot run here, or None (it runs the interpreter once to find out)."""
     if shutil.which("bwrap") is None:
-        return f"bubblewrap (bwrap) is not installed. {FIX}", True
-    problem = _try(proc=True)
-    if problem is None:
-        return None, True
-    if "proc" in problem and _try(proc=False) is None:
-        return None, False
-    return f"{problem}. {FIX}", True
+        return f"bubblewrap (bwrap) is not installed. {FIX}"
+    problem = _try()
+    return None if problem is None else f"{problem}. {FIX}"
 
 
 def bwrap_problem() -> str | None:
     """None when bubblewrap runs here (checked once per process by running the interpreter in
     it); otherwise what went wrong and how to fix it."""
-    return _probe()[0]
+    return _probe()
 
 
 def mode() -> str:
