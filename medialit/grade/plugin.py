@@ -4,6 +4,11 @@ Registered through the ``pytest11`` entry point; it does nothing unless ``--subm
 given. Each test passes when the answer earns full marks, fails with the feedback otherwise,
 and is skipped while a person still has to grade it. The gradebook and exports are written
 when the session ends. With pytest-xdist (``-n 2``) each worker grades whole submissions.
+
+Unless ``--tb`` is given, each shortfall is shown once, on its line of the short test summary
+(``FAILED <student>/<set>.ipynb::<item> - <points> <feedback>``), not as a section of its own:
+pytest's per-failure sections cost time that grows with the square of the failures (it looks
+up each failure's teardown among every report), minutes for a class of a few thousand rows.
 """
 
 from __future__ import annotations
@@ -145,6 +150,8 @@ def pytest_configure(config: pytest.Config) -> None:
             stacklevel=2,
         )
     stop_on_signals()  # SIGTERM ends the session as Ctrl-C does: graded results are written
+    if config.option.tbstyle == "auto":  # the feedback is on each FAILED line (see above)
+        config.option.tbstyle = "no"
     out = config.getoption("grade_out") or default_out(Path(submissions))
     sets = config.getoption("sets")
     roster = config.getoption("roster")
