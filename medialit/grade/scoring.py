@@ -11,6 +11,7 @@ from medialit import match
 from medialit.grade.answers import Annotations, Answer
 from medialit.grade.bundle import CONFIDENCE_SCALE, Case, Item
 from medialit.grade.sandbox import RunResult
+from medialit.grade.textsafe import strip_ansi
 
 STATUSES = ("correct", "partial", "incorrect", "missing", "ungradable", "pending")
 KIND_WORDS = {
@@ -149,7 +150,9 @@ def _storable(value: Any, depth: int = 0) -> Any:
     bytes, complex numbers and sets are described, never raised on."""
     if depth > 20:
         return "(nested too deeply)"
-    if isinstance(value, bool) or value is None or isinstance(value, str):
+    if isinstance(value, str):
+        return strip_ansi(value)
+    if isinstance(value, bool) or value is None:
         return value
     if isinstance(value, int):
         return value if _digits(value) <= 300 else f"(a number of about {_digits(value)} digits)"
