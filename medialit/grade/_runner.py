@@ -223,6 +223,9 @@ def main():
             sys.stderr.write(f"could not record a result: {describe(exc)}\n")
 
     die_with_parent(job["parent"])
+    import random
+
+    random.seed(0)  # with PYTHONHASHSEED=0: the same code gives the same result every run
     set_limits(job["limits"])
     if job.get("guard", True):
         install_guard(os.getcwd())

@@ -25,6 +25,12 @@ UNSAFE_ENV = "MEDIALIT_UNSAFE_NO_SANDBOX"
 UNSAFE_FLAG = "--unsafe-no-sandbox"
 SANDBOX_UID = 65534  # "nobody": owns nothing on the machine
 RUNNER_PATH = "/sandbox/runner.py"  # inside the sandbox only; filled from a pipe
+# How the child's interpreter starts: no site, no user site, no bytecode, no script folder on
+# sys.path (-P). Not -I: it would ignore PYTHONHASHSEED, and a fixed seed makes a run of the
+# same code give the same result every time (a set's order, hash() values), whichever
+# grader or process runs it. The environment is the grader's own (bubblewrap's --clearenv).
+PYTHON_FLAGS = ["-s", "-S", "-B", "-P"]
+CHILD_ENV = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "PYTHONHASHSEED": "0"}
 TMP_BYTES = 1024 * 1024  # the private /tmp holds at most this much
 _UNSAFE: list[bool] = []  # set by allow_unsafe() (a flag); the environment variable also counts
 _FORCED: list[str] = []  # force_mode(): benchmarks and tests measure one layer on its own
@@ -120,7 +126,7 @@ def bwrap_command(runner_fd: int, executable: str | None = None) -> list[str]:
     >>> {"--unshare-all", "--unshare-user", "--die-with-parent", "--new-session"} <= set(command)
     True
     >>> command[command.index("--uid") + 1], command[-4:], "--proc" in command
-    ('65534', ['-I', '-S', '-B', '/sandbox/runner.py'], False)
+    ('65534', ['-S', '-B', '-P', '/sandbox/runner.py'], False)
     """
     python, prefix = interpreter()
     if executable:
@@ -148,9 +154,10 @@ def bwrap_command(runner_fd: int, executable: str | None = None) -> list[str]:
     command += ["--ro-bind-data", str(runner_fd), RUNNER_PATH]
     command += ["--remount-ro", "/dev", "--remount-ro", "/"]  # writable: the small /tmp only
     command += ["--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID), "--chdir", "/tmp"]
-    command += ["--clearenv", "--setenv", "PATH", "/usr/bin:/bin", "--setenv", "HOME", "/tmp"]
-    command += ["--setenv", "LANG", "C.UTF-8", "--setenv", "TMPDIR", "/tmp"]
-    command += ["--", python, "-I", "-S", "-B", RUNNER_PATH]
+    command += ["--clearenv", "--setenv", "HOME", "/tmp", "--setenv", "TMPDIR", "/tmp"]
+    for name, value in CHILD_ENV.items():
+        command += ["--setenv", name, value]
+    command += ["--", python, *PYTHON_FLAGS, RUNNER_PATH]
     return command
 
 

@@ -251,7 +251,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         return
     state = config.stash[STATE]
     if hasattr(config, "workerinput"):
-        state.close()
+        state.close()  # the results go to the controller, which writes them as they are
+        config.workeroutput["medialit_results"] = [r.to_dict() for r in state.memo.values()]
         return
     from medialit.grade import exports
 
@@ -269,6 +270,21 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         return  # broken before grading: nothing to write
     roster = exports.read_roster(state.roster) if state.roster else None
     state.written = exports.write_outputs(results, state.bundle, state.out, roster)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    """Keep what an xdist worker graded: the controller writes exactly those rows, and grades
+    again (from the cache) only what a worker that died could not send back."""
+    config = node.config
+    if STATE not in config.stash:
+        return
+    from medialit.grade.engine import SubmissionResult
+
+    state = config.stash[STATE]
+    for data in (getattr(node, "workeroutput", None) or {}).get("medialit_results", []):
+        result = SubmissionResult.from_dict(data)
+        state.memo[(result.student, result.set_id)] = result
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:

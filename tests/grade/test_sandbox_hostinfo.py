@@ -67,8 +67,8 @@ def test_no_proc_and_an_empty_environment_but_the_runner_still_works() -> None:
     assert run.status == "ok", run
     proc, env, cpus, memory, _, dev = run.outcomes[0]["value"]
     assert proc is False
-    assert set(env) <= {"HOME", "LANG", "PATH", "PWD", "TMPDIR"}
-    assert all(value in ("/tmp", "C.UTF-8", "/usr/bin:/bin") for value in env.values()), env
+    assert set(env) <= {"HOME", "LANG", "PATH", "PWD", "TMPDIR", "PYTHONHASHSEED"}
+    assert all(value in ("/tmp", "C.UTF-8", "/usr/bin:/bin", "0") for value in env.values()), env
     assert cpus is True
     assert memory == QUICK.memory_mb * 1024 * 1024
     assert set(dev) <= {
