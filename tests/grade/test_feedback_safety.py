@@ -118,3 +118,14 @@ def test_the_gradebook_keeps_plain_text_without_escape_remnants(hostile_feedback
     text = written["gradebook"].read_text(encoding="utf-8")
     assert "\x1b" not in text and "[31m" not in text and "[1m" not in text
     assert "<script>alert(4)</script>" in text  # data stays data in the CSV
+
+
+def test_the_class_report_renders_no_student_markup(hostile_feedback, demo_bundle) -> None:
+    from medialit.report.page import write_report
+
+    _, written, out = hostile_feedback
+    page = write_report(written["gradebook"], out / "report.html", load_bundle(demo_bundle))
+    text = Path(page).read_text(encoding="utf-8")
+    assert "demo/q1" in text
+    assert "<script>alert" not in text and "<img src=x" not in text
+    assert "\x1b" not in text and "[31m" not in text
