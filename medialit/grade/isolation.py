@@ -73,7 +73,8 @@ def interpreter() -> tuple[str, str]:
     """The interpreter for the child and the folder it is installed in: MEDIALIT_SANDBOX_PYTHON,
     else the real interpreter behind this one (a virtual environment's base) if every user can
     run it (bubblewrap starts as an unprivileged user when grading as root), else a system
-    python3 (the runner needs the standard library only).
+    python3 (the runner needs the standard library only, of Python 3.11 or later: it starts
+    with ``-P``).
     """
     chosen = os.environ.get("MEDIALIT_SANDBOX_PYTHON")
     candidates = [Path(chosen)] if chosen else []
