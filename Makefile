@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 EDITION ?= student
 
-.PHONY: help venv book book-instructor test test-fast lab lint format browser bwrap lock clean
+.PHONY: help venv book book-instructor release test test-fast lab lint format browser bwrap lock clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 20
@@ -47,8 +47,12 @@ test: $(STAMP) browser bwrap  ## Run the whole test suite (browser and JupyterLa
 test-fast: $(STAMP)  ## Run the tests that need no browser
 	$(BIN)/python -m pytest -m "not browser"
 
+release: $(STAMP)  ## Write the student release: _build/release/student/ (their repository) and the wheel
+	$(BIN)/python -m medialit release --out _build/release
+
 lab: $(STAMP)  ## Open JupyterLab on the notebooks (MyST .md files open as notebooks via jupytext)
-	$(BIN)/jupyter lab --notebook-dir=. notebooks/00-orientation.md \
+	JUPYTER_CONFIG_PATH="$(CURDIR)/jupyter-config$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" \
+	  $(BIN)/jupyter lab --notebook-dir=. notebooks/00-orientation.md \
 	  $$( [ "$$(id -u)" = 0 ] && echo --allow-root )
 
 lint: $(STAMP)  ## Check style with ruff

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from medialit.assign import command as assign_command
 from medialit.grade import command as grade_command
+from medialit.release import command as release_command
 from medialit.report import command as report_command
 
 
@@ -98,6 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     assign_command.add_parser(verbs)
     grade_command.add_parser(verbs)
     report_command.add_parser(verbs)
+    release_command.add_parser(verbs)
     return parser
 
 

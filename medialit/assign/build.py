@@ -201,7 +201,71 @@ def build_set(source: src.SourceNotebook) -> tuple[ExerciseSet, dict[str, str], 
     if not items:
         raise src.SourceError(f"{source.path}: no graded items (code cells with medialit metadata)")
     release = src.student_notebook(source, hints)
+    _open_annotators(release, source.set_id, [i for i in items if i.kind == "annotation"])
+    add_submit_cells(release, source.set_id, items)
     return ExerciseSet(source.set_id, source.title, tuple(items)), texts, release
+
+
+def annotator_cell(set_id: str, article_id: str) -> str:
+    """The code that opens the annotator on an item's article, saving where the grader reads.
+
+    >>> print(annotator_cell("sourcing", "united-states-rebalance"))
+    # Select words, choose the labels, add. Saved at once in sourcing.answers.json beside this
+    # notebook (or use the article's page in the course book, then download that file).
+    from medialit.widgets import annotate
+    annotate("united-states-rebalance", notebook="sourcing.ipynb")
+    """
+    return (
+        f"# Select words, choose the labels, add. Saved at once in {set_id}.answers.json beside "
+        "this\n# notebook (or use the article's page in the course book, then download that "
+        f'file).\nfrom medialit.widgets import annotate\nannotate("{article_id}", '
+        f'notebook="{set_id}.ipynb")'
+    )
+
+
+def _open_annotators(release: Any, set_id: str, items: list[Item]) -> None:
+    """Put the cell that opens the annotator before each annotation item's cell of the release
+    (found by the item's self-check cell, which follows it); cell ids stay stable."""
+    import nbformat
+
+    for item in items:
+        marker = f'self_check("{item.id}"'
+        for index, cell in enumerate(release.cells):
+            if cell.cell_type == "code" and marker in cell.source and index > 0:
+                opener = nbformat.v4.new_code_cell(annotator_cell(set_id, item.article_id))
+                release.cells.insert(index - 1, opener)
+                break
+        else:
+            raise src.SourceError(
+                f"{set_id}: annotation item {item.id} has no self-check cell to open it beside"
+            )
+    for number, cell in enumerate(release.cells):
+        cell["id"] = f"{set_id}-{number:02d}"
+
+
+SUBMIT_HEADING = "## Before you submit"
+SUBMIT_TEXT = """{heading}
+
+Save the notebook (File > Save Notebook, or Ctrl+S), then run the cell below. It lists the
+files to hand in and checks, as the grader will, that every answer is a plain value; it says
+what is still missing. It does not say whether your answers are right."""
+
+
+def add_submit_cells(notebook: Any, set_id: str, items: list[Item]) -> None:
+    """End the student notebook with the "before you submit" cells: the files to hand in and
+    a check that every answer is a plain value (medialit.widgets.submit)."""
+    import nbformat
+
+    answers = [item.variable for item in items if getattr(item, "variable", None)]
+    annotations = any(item.kind == "annotation" for item in items)
+    code = (
+        "from medialit.widgets.submit import before_you_submit\n"
+        f"before_you_submit({set_id!r}, answers={answers!r}, annotations={annotations})"
+    ).replace("'", '"')
+    text = nbformat.v4.new_markdown_cell(SUBMIT_TEXT.format(heading=SUBMIT_HEADING))
+    check = nbformat.v4.new_code_cell(code, metadata={"tags": ["before-you-submit"]})
+    text["id"], check["id"] = f"{set_id}-submit-text", f"{set_id}-submit"
+    notebook.cells += [text, check]
 
 
 def _resolve_case(case: Any) -> Any:

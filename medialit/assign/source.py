@@ -14,6 +14,7 @@ END = "# END SOLUTION"
 MD_SOLUTION = re.compile(r"<!--\s*BEGIN SOLUTION\s*-->.*?<!--\s*END SOLUTION\s*-->\n?", re.S)
 INSTRUCTOR_TAG = "instructor"  # a cell tagged so never reaches students
 SELF_CHECK_TAG = "self-check"
+STUB_NOTE = "  # replace this line with your code"
 # Item kinds and the form the widgets' self_check() checks for them (code has none: students
 # run their function on the examples in the question).
 SELF_CHECK_KINDS = {
@@ -104,8 +105,9 @@ def solution_blocks(source: str) -> list[str]:
 
 def _stub(block: str, hints: dict[str, str], item_cell: bool) -> list[str]:
     """What students see instead of a solution block. In an item's cell: answers set to None,
-    function signatures with their docstrings and a NotImplementedError. Elsewhere (work
-    cells): a line that leaves the work to them."""
+    function signatures with their docstrings returning ``NotImplemented`` (a sentinel, not an
+    error, so that Run All goes on past an unwritten function and every later check runs).
+    Elsewhere (work cells): a line that leaves the work to them."""
     if not item_cell:
         return ["# your work here"]
     try:
@@ -127,10 +129,13 @@ def _stub(block: str, hints: dict[str, str], item_cell: bool) -> list[str]:
             doc = ast.get_docstring(node, clean=False)
             if doc is not None:
                 body.append(node.body[0])
-            body.append(ast.parse('raise NotImplementedError("write this function")').body[0])
+            body.append(ast.parse("return NotImplemented").body[0])
             stub = ast.FunctionDef(node.name, node.args, body, [], node.returns, None)
             stub.lineno = node.lineno
-            lines += ast.unparse(ast.fix_missing_locations(stub)).split("\n")
+            lines += [
+                line + STUB_NOTE if line.strip() == "return NotImplemented" else line
+                for line in ast.unparse(ast.fix_missing_locations(stub)).split("\n")
+            ]
         elif not work:
             lines.append("# your work here")
             work = True

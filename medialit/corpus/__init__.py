@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from medialit.corpus.errors import CorpusError, SourceError
-from medialit.corpus.load import Corpus, default_sources
+from medialit.corpus.load import Corpus, course_file, default_sources
 from medialit.corpus.locate import Location, QuoteNotFound
 from medialit.corpus.locate import locate as _locate
 from medialit.corpus.locate import locate_all as _locate_all
@@ -31,6 +31,7 @@ __all__ = [
     "SourceError",
     "article",
     "articles",
+    "course_file",
     "default",
     "link_cues",
     "locate",

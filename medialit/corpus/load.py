@@ -28,12 +28,38 @@ _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<yaml>.*?)\n---[ \t]*\n(?P<body>.*)
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 
 
+SOURCES_ENV = "MEDIALIT_SOURCES"
+# Where the data sits inside an installed student package (the wheel `make release` writes).
+PACKAGE_DATA = Path(__file__).resolve().parents[1] / "data"
+
+
 def default_sources() -> Path:
-    """The sources folder: ``$MEDIALIT_SOURCES`` if set, else ``sources/`` beside the package."""
-    override = os.environ.get("MEDIALIT_SOURCES")
+    """The sources folder, the one place the package finds its data.
+
+    ``$MEDIALIT_SOURCES`` if set; else the package data of an installed student release
+    (``medialit/data/sources``: the articles, the published worked-example keys, the topic
+    index); else ``sources/`` of the instructor checkout the package runs from.
+
+    >>> default_sources().name
+    'sources'
+    """
+    override = os.environ.get(SOURCES_ENV)
     if override:
         return Path(override)
+    installed = PACKAGE_DATA / "sources"
+    if (installed / "articles").is_dir():
+        return installed
     return Path(__file__).resolve().parents[2] / "sources"
+
+
+def course_file(relative: str) -> Path:
+    """A data file the notebooks read (e.g. ``"dossier/timeline.yaml"``), found where the
+    sources are: ``notebooks/`` of the checkout, or the installed student package's data.
+
+    >>> course_file("dossier/timeline.yaml").is_file()
+    True
+    """
+    return default_sources().parent / "notebooks" / relative
 
 
 def split_front_matter(path: Path, text: str) -> tuple[dict, str]:

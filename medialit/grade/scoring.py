@@ -379,6 +379,7 @@ def _score_annotations(
         )
     body = texts[item.article_id]
     prefix = f"{item.article_id}:"
+    dimensions = _dimensions(item.key)
     predicted = []
     for entry in annotations.items:
         if entry["layer"] != item.layer or not entry["paragraph_id"].startswith(prefix):
@@ -390,7 +391,7 @@ def _score_annotations(
             if where is None:
                 continue
             start, end = where
-        predicted.append((start, end, entry.get("label")))
+        predicted.append((start, end, _label_in(entry, dimensions)))
     read.extend(predicted)
     if not predicted:
         why = " ".join(annotations.problems[:3])
@@ -430,6 +431,36 @@ def _score_annotations(
     if item.use_labels and unlabelled.f1 > same.f1 + 0.05:
         notes.append("Some highlights are in the right place but carry a different label.")
     return result(item, credit, " ".join(notes) + _hint(item))
+
+
+def _dimensions(key: list[dict[str, Any]]) -> set[str]:
+    """The label sets (dimensions) the key's labels come from, e.g. {"quote_kinds"}."""
+    from medialit.annotations import labels
+
+    found = set()
+    for entry in key:
+        try:
+            found.add(labels.set_of(entry["label"]).id)
+        except (KeyError, TypeError, labels.UnknownLabel):
+            continue
+    return found
+
+
+def _label_in(entry: dict[str, Any], dimensions: set[str]) -> Any:
+    """The label a student gave in the dimension the key is about: a sourcing annotation has
+    one label per dimension (``labels``: source type and quote kind); ``label`` is the first.
+
+    >>> entry = {"label": "official", "labels": {"source_types": "official",
+    ...                                          "quote_kinds": "direct"}}
+    >>> [_label_in(entry, d) for d in ({"quote_kinds"}, {"source_types"}, set())]
+    ['direct', 'official', 'official']
+    """
+    chosen = entry.get("labels")
+    if isinstance(chosen, dict):
+        for dimension in dimensions:
+            if isinstance(chosen.get(dimension), str):
+                return chosen[dimension]
+    return entry.get("label")
 
 
 def _fold_label(label: Any) -> str | None:

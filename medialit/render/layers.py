@@ -213,7 +213,8 @@ def answer_highlights(corpus: Corpus, annotations: Iterable[Mapping[str, Any]]) 
             paragraph = corpus.paragraph(record["paragraph_id"])
         except KeyError:
             continue
-        badge, title = badge_for(record["layer"], [record["label"]], "mine")
+        chosen = record.get("labels") or {"": record["label"]}  # one label per dimension
+        badge, title = badge_for(record["layer"], list(chosen.values()), "mine")
         whole = record["start"] == paragraph.start and record["end"] == paragraph.end
         found.append(
             Highlight(

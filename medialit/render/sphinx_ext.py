@@ -13,9 +13,12 @@ from sphinx.config import Config
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
+from medialit import __version__
 from medialit.annotations.references import reference_problems
 from medialit.corpus import Corpus
 from medialit.fileio import atomic_write_text
+from medialit.release.settings import load_settings
+from medialit.render.annotator_data import ANNOTATOR_STATIC, annotation_items
 from medialit.render.article_page import GENERATED_MARK, article_page, index_page
 from medialit.render.class_report import publish_class_report
 from medialit.render.compare_html import write_compare_view
@@ -43,6 +46,10 @@ STATIC = Path(__file__).parent / "static"
 # Served from the site itself (see static/medialit-vendor/README.md): never from a CDN.
 WIDGETS_JS = "medialit-vendor/widgets/embed.js"
 MATHJAX_JS = "medialit-vendor/mathjax/tex-chtml.js"
+FOOTER = (
+    "<p>medialit {version}. Code: MIT licence; course text: CC BY 4.0; the articles are quoted "
+    "for criticism, review and teaching, with attribution.</p>"
+)
 INSTRUCTOR_BANNER = (
     "Instructor edition: answer keys, solutions and rubrics. Publish only where students cannot "
     "read it."
@@ -70,9 +77,10 @@ def write_article_pages(srcdir: Path, corpus: Corpus | None = None) -> list[Path
     folder = srcdir / ARTICLE_PAGES
     folder.mkdir(parents=True, exist_ok=True)
     written = []
+    items = annotation_items(srcdir)  # each page's annotate mode lists the items on it
     for article in corpus:
         path = folder / f"{article.article_id}.md"
-        _write_if_changed(path, article_page(article))
+        _write_if_changed(path, article_page(article, items))
         written.append(path)
     index = folder / "index.md"
     _write_if_changed(index, index_page(corpus))
@@ -169,7 +177,7 @@ def _on_config_inited(app: Sphinx, config: Config) -> None:
             *config.exclude_patterns,
             *(f"{folder}/**" for folder in INSTRUCTOR_FOLDERS),
         ]
-    config.html_static_path = [*config.html_static_path, str(STATIC)]
+    config.html_static_path = [*config.html_static_path, str(STATIC), str(ANNOTATOR_STATIC)]
     for name, value in offline_settings().items():
         setattr(config, name, value)
     # The theme reads its colour mode from html_context; left empty it logs a console error.
@@ -177,6 +185,11 @@ def _on_config_inited(app: Sphinx, config: Config) -> None:
     theme_options = dict(config.html_theme_options or {})
     if edition == "instructor":
         theme_options["announcement"] = INSTRUCTOR_BANNER
+    # The one setting for the release repository and the site (refuses placeholders when
+    # MEDIALIT_PUBLISH=1), and the one version number, shown in every page's footer.
+    config.medialit_release = load_settings(srcdir)
+    config.html_baseurl = config.medialit_release.site_url  # with the GITHUB_REPOSITORY default
+    theme_options["extra_footer"] = FOOTER.format(version=__version__)
     config.html_theme_options = theme_options
 
 
@@ -237,37 +250,47 @@ def _label_sidebar_toggles(
     context["generate_toctree_html"] = generate_labelled
 
 
-# Pages generated at build time (not in the repository, so no hub can open them from it):
-# students get the exercises from their instructor, or with the page's download button.
-NO_LAUNCH_FOLDERS = ("book/exercises/", "book/instructor/")
+def release_path(pagename: str) -> str | None:
+    """Where a page's notebook is in the students' release repository (None: not there).
+
+    >>> release_path("notebooks/01-who-is-speaking"), release_path("book/exercises/claims")
+    ('notebooks/01-who-is-speaking.ipynb', 'exercises/claims.ipynb')
+    >>> release_path("notebooks/dossier/index") is None
+    True
+    """
+    from medialit.release.build import WALKTHROUGH
+
+    if pagename.startswith("notebooks/") and WALKTHROUGH.match(pagename.split("/", 1)[1] + ".md"):
+        return f"{pagename}.ipynb"
+    if pagename.startswith("book/exercises/") and pagename.count("/") == 2:
+        return f"exercises/{pagename.rsplit('/', 1)[1]}.ipynb"
+    return None
 
 
 def _adjust_launch_buttons(
     app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any
 ) -> None:
-    """Drop launch buttons from generated pages; point Colab at the ``.ipynb`` conversions.
+    """Launch buttons open the page's notebook in the students' release repository (the one
+    setting, read by medialit.release.settings), never this instructor repository; pages that
+    are not in the release get none."""
+    from medialit.release.readme import launch_links
 
-    Colab opens only ``.ipynb`` files; the repository keeps MyST markdown notebooks, and the
-    publishing workflow pushes their ``.ipynb`` conversions to ``medialit_colab_branch``.
-    """
-    if pagename.startswith(NO_LAUNCH_FOLDERS) and "header_buttons" in context:
-        context["header_buttons"] = [
-            group for group in context["header_buttons"] if group.get("label") != "launch-buttons"
-        ]
+    groups = context.get("header_buttons")
+    if not groups:
         return
-    repository_branch = app.config.html_theme_options.get("repository_branch") or "main"
-    for group in context.get("header_buttons", []):
+    path = release_path(pagename)
+    if path is None:
+        context["header_buttons"] = [g for g in groups if g.get("label") != "launch-buttons"]
+        return
+    links = launch_links(app.config.medialit_release, path)
+    for group in groups:
         if group.get("label") != "launch-buttons":
             continue
-        for button in group.get("buttons", []):
-            if button.get("text") != "Colab":
-                continue
-            url = button["url"].replace(
-                f"/blob/{repository_branch}/", f"/blob/{app.config.medialit_colab_branch}/", 1
-            )
-            if url.endswith(".md"):
-                url = url[: -len(".md")] + ".ipynb"
-            button["url"] = url
+        group["buttons"] = [
+            {**button, "url": links[button.get("text")]}
+            for button in group.get("buttons", [])
+            if button.get("text") in links
+        ]
 
 
 def _reread_when_corpus_changes(
@@ -303,7 +326,7 @@ def setup(app: Sphinx) -> dict:
     """Register the page writer and edition choice (they run before the table of contents is
     read), the offline assets, and the launch-button fixes."""
     app.add_config_value("medialit_edition", "student", "env")
-    app.add_config_value("medialit_colab_branch", "notebooks", "html")
+    app.add_config_value("medialit_release", None, "html")
     app.connect("config-inited", _on_config_inited, priority=100)
     app.connect("env-get-outdated", _reread_when_corpus_changes)
     app.connect("build-finished", _delete_removed_pages)

@@ -1,4 +1,9 @@
-"""compare(): passages side by side, with layers from the key or the student's annotations."""
+"""compare(): passages side by side, with layers from the key or the student's annotations.
+
+It shows the keys this copy of the course holds: every key in the instructor's checkout, and in
+a student install only the published worked examples (the wheel carries no other key file), so
+no call of compare() can show a graded answer to a student.
+"""
 
 from __future__ import annotations
 
@@ -48,8 +53,17 @@ def highlights_for(
             key = []
             notes.append(f"The answer key could not be read: {error}")
         if not key and not notes:
+            from medialit.annotations.key import key_paths
+
+            shipped = [path.stem for path in key_paths(corpus)]
             notes.append(
-                "The answer key has no annotations of these articles in this copy of the course."
+                "The answer key has no annotations of these articles in this copy of the course"
+                + (
+                    f": it holds the key of the worked example only ({', '.join(shipped)}); the "
+                    "other keys grade exercises and stay with your instructor."
+                    if shipped
+                    else "."
+                )
             )
         found += key
     if source in ("mine", "both"):

@@ -1,8 +1,12 @@
-"""self_check(): immediate feedback on an answer's form, with the grader's own matchers.
+"""self_check(): immediate feedback on an answer, with the grader's own matchers and reader.
 
-A self-check looks only at what is public: that a paragraph id exists, that a quote is in the
-article word for word, that a label is one the question allows, that saved annotations fit the
-codebook. It never loads an answer key, so it cannot give a graded answer away.
+Two kinds of check. A walk-through's practice question (listed in notebooks/self_checks.yaml,
+never graded) says whether the answer is right when the file records the answer, and why (its
+explanation). A graded exercise's form check (a question the file does not list) looks only at
+what is public: that a paragraph id exists, that a quote is in the article word for word, that a
+label is one the question allows, that saved annotations fit the codebook, and that the answer
+is written as a plain value the grader can read (the grader's own literal reader). It never
+says that a graded answer is right: it never loads an answer key.
 """
 
 from __future__ import annotations
@@ -45,10 +49,18 @@ FILE_FIELDS = {
 }
 # The fields a notebook cell may also pass to self_check (they must agree with the file).
 INLINE_FIELDS = {"kind", "article_id", "label_set", "layer", "min_words", "choices"}
+# Practice questions whose file entry may record the right answer (they are never graded).
+ANSWER_KINDS = ("number", "choice", "label", "paragraph_id", "quote")
 QUOTE_MARKS = "\"“”‘’' "
-FOOTER = (
-    "A self-check looks at the form of your answer and at public facts only; graded answers "
-    "are marked later."
+FOOTER = "A practice question: it is not graded."
+GRADED_FOOTER = (
+    "This check looks at the form of your answer only, as the grader will read it; it does not "
+    "say whether the answer is right: graded answers are marked later."
+)
+NOT_PLAIN = (
+    "{name} is computed, not written as a plain value: the grader reads the value typed in the "
+    "cell without running it, and will refuse this one. Run the computation in a work cell, "
+    "then type its result here (text in quotes, a number, or a list in square brackets)."
 )
 
 
@@ -67,8 +79,10 @@ class CheckForm:
     layer: str | None = None  # for "annotation": the layer the annotations belong to
     min_words: int = 0  # for "reflection"
     choices: tuple[str, ...] = ()  # for "choice"
-    answer: Any = None  # for "number" and "choice": a public fact, never a graded answer
+    answer: Any = None  # practice questions only: the right answer (a value or a list of them)
     hint: str = ""
+    explanation: str = ""
+    graded: bool = False  # a graded item's form check: never says right, passed or correct
 
     def __post_init__(self) -> None:
         where = f"question {self.question_id!r}"
@@ -85,10 +99,10 @@ class CheckForm:
             raise ValueError(f"{where}: an annotation question needs article_id and layer.")
         if self.kind == "choice" and len(self.choices) < 2:
             raise ValueError(f"{where}: a choice question needs at least two choices.")
-        if self.answer is not None and self.kind not in ("number", "choice"):
+        if self.answer is not None and (self.graded or self.kind not in ANSWER_KINDS):
             raise ValueError(
-                f"{where}: only number and choice questions may carry an answer "
-                "(a public fact); a self-check never holds a graded answer."
+                f"{where}: only a practice question of kind {', '.join(ANSWER_KINDS)} may carry "
+                "an answer; a self-check never holds a graded answer."
             )
 
 
@@ -99,24 +113,35 @@ class CheckResult:
     question_id: str
     ok: bool
     messages: list[str] = field(default_factory=list)
+    graded: bool = False
+    right: bool | None = None  # practice questions with a recorded answer: right or not
+
+    @property
+    def head(self) -> str:
+        """The first line: what the check found, in words (never colour alone)."""
+        if self.graded:
+            return "✔ The grader can read this answer" if self.ok else "✖ Not yet"
+        if self.right is True:
+            return "✔ Right"
+        if self.right is False:
+            return "✖ Not right yet"
+        return "✔ Well formed" if self.ok else "✖ Not yet"
 
     def __str__(self) -> str:
-        head = ("✔ Check passed" if self.ok else "✖ Not yet") + f" ({self.question_id})"
         return "\n".join(
             [
-                head,
+                f"{self.head} ({self.question_id})",
                 *(f"- {message}" for message in self.messages),
-                FOOTER,
+                GRADED_FOOTER if self.graded else FOOTER,
             ]
         )
 
     def _repr_html_(self) -> str:
-        head = "✔ Check passed" if self.ok else "✖ Not yet"
         items = "".join(f"<li>{html.escape(message)}</li>" for message in self.messages)
         return (
-            f'<div class="ml-self-check" role="status"><strong>{head}</strong> '
+            f'<div class="ml-self-check" role="status"><strong>{self.head}</strong> '
             f"({html.escape(self.question_id)})<ul>{items}</ul>"
-            f"<small>{FOOTER}</small>"
+            f"<small>{GRADED_FOOTER if self.graded else FOOTER}</small>"
             "</div>"
         )
 
@@ -160,7 +185,15 @@ def load_forms(path: str | os.PathLike[str] | None = None) -> dict[str, CheckFor
             )
         fields = {
             name: spec[name]
-            for name in ("article_id", "label_set", "layer", "min_words", "answer", "hint")
+            for name in (
+                "article_id",
+                "label_set",
+                "layer",
+                "min_words",
+                "answer",
+                "hint",
+                "explanation",
+            )
             if name in spec
         }
         if "choices" in spec:
@@ -268,6 +301,15 @@ def _check_set(answer: Any) -> list[tuple[bool, str]]:
 
 
 def _check_number(answer: Any, fact: Any = None) -> list[tuple[bool, str]]:
+    days = getattr(answer, "days", None)
+    if isinstance(days, int) and hasattr(answer, "total_seconds"):
+        return [
+            (
+                False,
+                f"{answer} is a length of time (a Timedelta), not a number: the question asks "
+                f"for a whole number of days. Add .days to get it: {days}.",
+            )
+        ]
     if isinstance(answer, bool) or not isinstance(answer, int | float) or not math.isfinite(answer):
         return [
             (False, f"The answer should be a number like 53 or 0.53, not {_type_name(answer)}.")
@@ -347,6 +389,39 @@ def _check_annotations(corpus: Corpus, answer: Any, form: CheckForm) -> list[tup
     return results
 
 
+def _accepted(answer: Any) -> list[Any]:
+    return list(answer) if isinstance(answer, list | tuple) else [answer]
+
+
+def _is_right(corpus: Corpus, form: CheckForm, answer: Any) -> bool:
+    """Whether a well-formed answer to a practice question is the recorded one."""
+    accepted = _accepted(form.answer)
+    if form.kind == "number":
+        return any(match.match_number(answer, value) for value in accepted)
+    if form.kind in ("label", "choice"):
+        folded = match.normalize_label(str(answer))
+        names = set()
+        for value in accepted:
+            names.add(match.normalize_label(str(value)))
+            if form.label_set and value in labels.label_set(form.label_set):
+                names.add(match.normalize_label(labels.label_set(form.label_set)[value].name))
+        return folded in names
+    if form.kind == "paragraph_id":
+        given = [v.strip() for v in _accepted(answer) if isinstance(v, str)]
+        return bool(given) and all(value in accepted for value in given)
+    # quote: right when the words lie inside (or overlap) one of the recorded passages
+    articles = [corpus.article(form.article_id)] if form.article_id else list(corpus)
+    for article in articles:
+        found = match.find_quote(str(answer), article.body)
+        if found is None:
+            continue
+        for passage in accepted:
+            span = match.find_quote(str(passage), article.body)
+            if span is not None and found[0] < span[1] and span[0] < found[1]:
+                return True
+    return False
+
+
 def check(form: CheckForm, answer: Any, corpus: Corpus | None = None) -> CheckResult:
     """Check ``answer`` against ``form``: a plain function, used by :func:`self_check`.
 
@@ -357,6 +432,13 @@ def check(form: CheckForm, answer: Any, corpus: Corpus | None = None) -> CheckRe
     >>> print(check(CheckForm("demo", "label", label_set="techniques"), "loaded langauge"))
     ✖ Not yet (demo)
     - “loaded langauge” is not one of the persuasion techniques. Did you mean “loaded_language”? ...
+    >>> practice = CheckForm("demo", "label", label_set="layers", answer="framing",
+    ...                      explanation="A policy frame is a framing label.")
+    >>> print(check(practice, "persuasion"))
+    ✖ Not right yet (demo)
+    - “persuasion” is one of the layers (persuasion).
+    - It is not the answer to this question: look again, then read the explanation below.
+    A practice question: it is not graded.
     """
     corpus = corpus or default()
     if form.kind == "paragraph_id":
@@ -370,18 +452,94 @@ def check(form: CheckForm, answer: Any, corpus: Corpus | None = None) -> CheckRe
     elif form.kind == "set":
         results = _check_set(answer)
     elif form.kind == "number":
-        results = _check_number(answer, form.answer)
+        results = _check_number(answer)
     elif form.kind == "choice":
-        results = _check_choice(answer, form.choices, form.answer)
+        results = _check_choice(answer, form.choices)
     elif form.kind == "reflection":
         results = _check_reflection(answer, form.min_words)
     else:
         results = _check_annotations(corpus, answer, form)
     ok = all(passed for passed, _ in results)
     messages = [message for _, message in results]
+    right = None
+    if ok and form.answer is not None and not form.graded:
+        right = _is_right(corpus, form, answer)
+        if right:
+            messages.append(
+                "That is the answer."
+                + (f" Why: {' '.join(form.explanation.split())}" if form.explanation else "")
+            )
+        else:
+            ok = False
+            messages.append(
+                "It is not the answer to this question: look again, then read the explanation "
+                "below."
+            )
+    elif ok and not form.graded and form.explanation:
+        messages.append(
+            "This question has more than one defensible answer: compare yours with the "
+            "explanation below."
+        )
     if not ok and form.hint:
         messages.append(f"Hint: {' '.join(form.hint.split())}")
-    return CheckResult(form.question_id, ok, messages)
+    return CheckResult(form.question_id, ok, messages, graded=form.graded, right=right)
+
+
+def _history() -> list[str]:
+    """The cells this kernel has run, oldest first (IPython's ``In``); [] outside IPython."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython is there wherever a notebook runs
+        return []
+    shell = get_ipython()
+    return list(shell.user_ns.get("In", [])) if shell is not None else []
+
+
+def _answer_variable(cell: str, question_id: str) -> str | None:
+    """The variable a ``self_check(question_id, <name>, ...)`` call in ``cell`` passes."""
+    import ast
+
+    try:
+        tree = ast.parse(cell)
+    except SyntaxError:
+        return None
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Call)
+            and getattr(node.func, "id", getattr(node.func, "attr", None)) == "self_check"
+            and len(node.args) >= 2
+            and isinstance(node.args[0], ast.Constant)
+            and node.args[0].value == question_id
+            and isinstance(node.args[1], ast.Name)
+        ):
+            return node.args[1].id
+    return None
+
+
+def written_answer(question_id: str, history: list[str] | None = None) -> tuple[str, Any] | None:
+    """How the answer passed to ``self_check(question_id, name)`` is written in the cells the
+    kernel ran, read as the grader reads it (medialit.grade.answers): ``(name, Answer)`` for
+    the last cell that assigns it, or None when that cannot be told (no IPython history).
+
+    >>> cells = ["q6 = int(len('abc'))", 'self_check("q6", q6, kind="number")']
+    >>> name, answer = written_answer("q6", cells)
+    >>> name, answer.error is not None
+    ('q6', True)
+    """
+    from medialit.grade.answers import read_submission
+
+    cells = _history() if history is None else history
+    if not cells:
+        return None
+    name = _answer_variable(cells[-1], question_id)
+    if name is None:
+        return None
+    for source in reversed(cells[:-1]):
+        notebook = {"nbformat": 4, "cells": [{"cell_type": "code", "source": source}]}
+        found = read_submission(notebook, {name}).answers.get(name)
+        if found is not None:
+            return name, found
+    return None
 
 
 def self_check(
@@ -397,9 +555,13 @@ def self_check(
     (``kind=``, ``article_id=``, ``label_set=``), which must then agree with the file, or give it
     alone for a question the file does not list. It never says whether a graded answer is right.
 
-    >>> self_check("q00-cite", "russia-china-resist:p07", kind="paragraph_id",
-    ...            article_id="russia-china-resist").ok
+    >>> self_check("q00-cite", "russia-china-resist:p05", kind="paragraph_id",
+    ...            article_id="russia-china-resist").right
     True
+    >>> print(self_check("q00-cite", "russia-china-resist:p07").head)
+    ✖ Not right yet
+    >>> print(self_check("q3", "russia-china-resist:p07", kind="paragraph_id").head)
+    ✔ The grader can read this answer
     """
     known = forms if isinstance(forms, Mapping) else load_forms(forms)
     where = forms if forms is not None and not isinstance(forms, Mapping) else forms_path()
@@ -421,7 +583,14 @@ def self_check(
                 f"{said}. Fix: make the cell agree with the file."
             )
     elif form:
-        chosen = CheckForm(question_id, **form)
+        # Not a practice question of the file: a graded item's form check.
+        chosen = CheckForm(question_id, graded=True, **form)
+        written = written_answer(question_id) if chosen.kind != "annotation" else None
+        if written is not None and written[1].error is not None:
+            message = NOT_PLAIN.format(name=written[0])
+            return CheckResult(question_id, False, [message], graded=True)
+        if written is not None:
+            answer = written[1].value  # what the grader will read
     else:
         raise KeyError(
             f"No self-check is defined for {question_id!r} in {where}; give its form "

@@ -3,7 +3,11 @@
 Format (read by the grader, ``medialit.grade.answers.read_annotations``)::
 
     {"schema": 1, "annotations": [{"annotation_id": "a001", "paragraph_id": "x:p07",
-      "start": 120, "end": 141, "text": "...", "layer": "sourcing", "label": "official"}]}
+      "start": 120, "end": 141, "text": "...", "layer": "sourcing", "label": "official",
+      "labels": {"source_types": "official", "quote_kinds": "direct"}}]}
+
+``label`` is the label of the layer's first dimension (what older files and graders read);
+``labels``, optional, holds one label per dimension of the layer (label set id -> label id).
 
 ``start``/``end`` are offsets into the article body (medialit.corpus offsets). Saving writes a
 temporary file and renames it over the old one; a save cut off before the rename is recovered
@@ -24,6 +28,7 @@ from medialit.fileio import atomic_write_text
 SCHEMA = 1
 SUFFIX = ".answers.json"
 FIELDS = ("annotation_id", "paragraph_id", "start", "end", "text", "layer", "label")
+OPTIONAL = ("labels",)
 
 
 class AnswersFileError(OSError):
@@ -55,6 +60,12 @@ def _problem(record: Any) -> str | None:
             return f"{field} is not a whole number"
     if not 0 <= record["start"] < record["end"]:
         return "its offsets are not in order"
+    chosen = record.get("labels")
+    if chosen is not None and not (
+        isinstance(chosen, dict)
+        and all(isinstance(k, str) and isinstance(v, str) for k, v in chosen.items())
+    ):
+        return "labels is not a mapping of label set to label"
     return None
 
 
@@ -173,6 +184,7 @@ class AnswersFile:
         saved = {
             "annotation_id": self._next_id(payload["annotations"]),
             **{field: record[field] for field in FIELDS[1:]},
+            **{field: record[field] for field in OPTIONAL if record.get(field)},
         }
         problem = _problem(saved)
         if problem:
@@ -186,7 +198,7 @@ class AnswersFile:
         payload = self.load()
         for index, existing in enumerate(payload["annotations"]):
             if existing["annotation_id"] == annotation_id:
-                saved = {**existing, **{f: record[f] for f in FIELDS[1:] if f in record}}
+                saved = {**existing, **{f: record[f] for f in FIELDS[1:] + OPTIONAL if f in record}}
                 problem = _problem(saved)
                 if problem:
                     raise ValueError(f"The annotation {problem}; the change was not saved.")

@@ -43,4 +43,8 @@ def test_paragraph_text_is_escaped_and_link_cues_are_marked(tmp_path, shipped):
     write_article_pages(tmp_path, Corpus())
     page = (tmp_path / "book" / "articles" / "russia-china-resist.md").read_text()
     assert '<span class="ml-link-cue"' in page and ">it said</span>" in page
-    assert "<script" not in page
+    text = page.split('<div class="ml-article"', 1)[1].split("</div>", 1)[0]
+    assert "<script" not in text  # the article's own words never become markup
+    # The annotate mode's data sits in a JSON script that no article text can close early.
+    data = page.split('id="ml-annotator-data">', 1)[1].split("</script>", 1)[0]
+    assert "</" not in data

@@ -261,7 +261,8 @@ def test_the_blank_release_scores_zero_with_useful_feedback(graded) -> None:
             assert row.status in ("missing", "incorrect"), (set_id, row)
             assert len(row.feedback) > 40, (set_id, row)
             if item.kind == "code":
-                assert "write this function" in row.feedback
+                # The stub returns NotImplemented (Run All goes on): every case fails.
+                assert row.feedback.startswith("0 of "), row.feedback
             elif item.kind != "annotation":
                 assert item.variable in row.feedback
 

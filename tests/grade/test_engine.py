@@ -138,7 +138,7 @@ def hostile_cases(kit, root: Path) -> dict[str, tuple]:
             nb(
                 kit,
                 code="import os, subprocess\ndef find_direct_quotes(text):\n"
-                "    subprocess.Popen(['sleep', '4242'], "
+                "    subprocess.Popen(['sleep', '4242.731'], "
                 "start_new_session=True)\n    os.fork()\n"
                 "    return []\n",
             ),
@@ -257,8 +257,9 @@ def test_one_bad_submission_touches_only_its_own_rows(case, class_folder, kit, t
     assert "mallory,100" not in (case_root / "out" / "gradebook.csv").read_text()
     key_text = "the meeting in Geneva was postponed"
     assert key_text not in (case_root / "out" / "feedback" / "mallory.md").read_text()
+    # the exact command the planted code starts: a port or path holding "4242" is not a leftover
     assert not [
-        p for p in psutil.process_iter(["cmdline"]) if "4242" in " ".join(p.info["cmdline"] or [])
+        p for p in psutil.process_iter(["cmdline"]) if p.info["cmdline"] == ["sleep", "4242.731"]
     ]
     assert time.monotonic() - started < 120  # a hang guard, not a speed target
 

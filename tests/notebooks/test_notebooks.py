@@ -27,6 +27,7 @@ from medialit import corpus
 from medialit.annotations import labels
 from medialit.fileio import atomic_write_text
 from medialit.widgets.self_check import FILE_FIELDS
+from medialit.widgets.self_check import check as check_form
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
@@ -443,6 +444,14 @@ def test_self_checks_file_is_valid() -> None:
             assert isinstance(answer, int | float) and not isinstance(answer, bool), (
                 f"{where}: a number check needs a numeric answer (a public fact)"
             )
+        elif check in ("label", "paragraph_id", "quote") and "answer" in entry:
+            # A practice question may record its one defensible answer (the check then says
+            # right or not right); it must itself be well formed.
+            from medialit.widgets.self_check import load_forms
+
+            form = load_forms(SELF_CHECKS)[question_id]
+            for value in form.answer if isinstance(form.answer, list) else [form.answer]:
+                assert check_form(form, value).ok, f"{where}: the answer {value!r} is not right"
         else:
             assert "answer" not in entry, (
                 f"{where}: {check} checks look at form only; remove `answer` (never ship a "

@@ -69,20 +69,20 @@ def _lab_environment(base: Path) -> dict[str, str]:
     return {**os.environ, **{name: str(path) for name, path in folders.items()}}
 
 
-@pytest.fixture(scope="module")
-def lab(tmp_path_factory):
-    """A JupyterLab server on 127.0.0.1 serving a fresh folder; yields (url, folder, token)."""
+def _jupyter_server(tmp_path_factory, app: str):
+    """A Jupyter server (``jupyter-lab`` or ``jupyter-notebook``) on 127.0.0.1 serving a fresh
+    folder; yields (url, folder, token), then stops it."""
     import time
     import urllib.request
 
-    base = tmp_path_factory.mktemp("lab")
+    base = tmp_path_factory.mktemp(app.removeprefix("jupyter-"))
     root = base / "notebooks"
     root.mkdir()
     port = free_port()
     log = (base / "server.log").open("w")
     server = subprocess.Popen(
         [
-            str(Path(sys.executable).with_name("jupyter-lab")),
+            str(Path(sys.executable).with_name(app)),
             "--no-browser",
             "--allow-root",
             f"--ServerApp.token={LAB_TOKEN}",
@@ -109,7 +109,7 @@ def lab(tmp_path_factory):
                 server.kill()
                 log.close()
                 pytest.fail(
-                    "JupyterLab did not start:\n"
+                    f"{app} did not start:\n"
                     + (base / "server.log").read_text(encoding="utf-8")[-3000:]
                 )
             time.sleep(0.3)
@@ -120,3 +120,15 @@ def lab(tmp_path_factory):
     except subprocess.TimeoutExpired:
         server.kill()
     log.close()
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """A JupyterLab server on 127.0.0.1 serving a fresh folder; yields (url, folder, token)."""
+    yield from _jupyter_server(tmp_path_factory, "jupyter-lab")
+
+
+@pytest.fixture(scope="module")
+def notebook7(tmp_path_factory):
+    """A Jupyter Notebook 7 server on 127.0.0.1 serving a fresh folder; (url, folder, token)."""
+    yield from _jupyter_server(tmp_path_factory, "jupyter-notebook")

@@ -1,4 +1,4 @@
-"""annotate(): driven through .value and .click(), as a student would, without a browser."""
+"""annotate(): driven through its traits and the messages its front end sends, without a browser."""
 
 from __future__ import annotations
 
@@ -11,44 +11,86 @@ from medialit.widgets.annotate import make_record, span_of_quote
 from medialit.widgets.store import AnswersFile
 
 
-def _choose(widget, paragraph_id, layer, label, *, quote="", whole=False, words=None):
-    widget.article.value = paragraph_id.split(":")[0]
-    widget.paragraph.value = paragraph_id
-    widget.whole.value = whole
-    widget.quote.value = quote
-    if words:
-        widget.words.value = words
-    widget.layer.value = layer
-    widget.label.value = label
-
-
 def _saved(store):
     return json.loads(store.path.read_text(encoding="utf-8"))["annotations"]
 
 
-def test_a_quoted_span_is_saved_with_corpus_offsets(corpus, store):
-    widget = annotate(answers=store, corpus=corpus)
-    _choose(widget, "russia-china-resist:p03", "sourcing", "vague", quote="Moscow sees")
-    widget.add_button.click()
+def _send(widget, **content):
+    """What the ES module sends with model.send(...)."""
+    widget._received(widget, content, [])
+
+
+def _words(corpus, paragraph_id, quote):
+    paragraph = corpus.paragraph(paragraph_id)
+    start, end = span_of_quote(corpus, paragraph, quote)
+    return start, end
+
+
+def test_selected_words_are_saved_with_corpus_offsets_and_both_labels(corpus, store):
+    widget = annotate("russia-china-resist", answers=store, corpus=corpus)
+    start, end = _words(corpus, "russia-china-resist:p03", "Moscow sees")
+    _send(
+        widget,
+        type="add",
+        paragraph_id="russia-china-resist:p03",
+        start=start,
+        end=end,
+        layer="sourcing",
+        labels={"source_types": "vague", "quote_kinds": "indirect"},
+    )
     [record] = _saved(store)
     body = corpus.article("russia-china-resist").body
     assert body[record["start"] : record["end"]] == record["text"] == "Moscow sees"
     assert record["layer"] == "sourcing" and record["label"] == "vague"
-    assert "✔ Saved" in widget.status.value
-    assert widget.saved.options[0][1] == record["annotation_id"]
+    assert record["labels"] == {"source_types": "vague", "quote_kinds": "indirect"}
+    assert widget.message["kind"] == "saved" and "SOURCE: VAGUE·INDIRECT" in widget.message["text"]
+    assert widget.annotations == [record]
 
 
-def test_words_and_whole_paragraphs(corpus, store):
+def test_the_front_end_gets_words_and_labels_with_definitions(corpus, store):
+    widget = annotate("biden-putin-meeting", answers=store, corpus=corpus)
+    assert widget.paragraphs[12]["id"] == "biden-putin-meeting:p13"
+    paragraph = widget.paragraphs[0]
+    first = paragraph["words"][0]
+    assert paragraph["text"][first[0] : first[1]] == paragraph["text"].split()[0]
+    sourcing = next(layer for layer in widget.layers if layer["id"] == "sourcing")
+    assert [d["id"] for d in sourcing["dimensions"]] == ["source_types", "quote_kinds"]
+    assert all(label["definition"] for d in sourcing["dimensions"] for label in d["labels"])
+    widget.article_id = "russia-china-resist"  # the front end's article picker
+    assert widget.paragraphs[0]["id"] == "russia-china-resist:p01"
+
+
+def test_a_span_that_is_not_on_whole_words_is_refused_and_nothing_is_saved(corpus, store):
     widget = annotate(answers=store, corpus=corpus)
-    _choose(widget, "russia-china-resist:p22", "persuasion", "slogans", words=(52, 55))
-    assert "Trust Biden to respond." in widget.preview.value
-    widget.add_button.click()
-    _choose(widget, "biden-putin-meeting:p13", "framing", "security_defense", whole=True)
-    widget.add_button.click()
-    first, second = _saved(store)
-    assert first["text"] == "Trust Biden to respond."
-    paragraph = corpus.paragraph("biden-putin-meeting:p13")
-    assert (second["start"], second["end"]) == (paragraph.start, paragraph.end)
+    paragraph = corpus.paragraph("russia-china-resist:p11")
+    for start, end in (
+        (paragraph.start, paragraph.start + 1),
+        (paragraph.end - 3, paragraph.end + 9),
+    ):
+        _send(
+            widget,
+            type="add",
+            paragraph_id=paragraph.paragraph_id,
+            start=start,
+            end=end,
+            layer="claims",
+            labels={"claim_kinds": "opinion"},
+        )
+        assert widget.message["kind"] == "error"
+    assert store.annotations() == []
+
+
+def test_labels_must_fit_their_layer_and_the_first_dimension_is_required(corpus, store):
+    widget = annotate(answers=store, corpus=corpus)
+    start, end = _words(corpus, "russia-china-resist:p03", "Moscow sees")
+    common = dict(type="add", paragraph_id="russia-china-resist:p03", start=start, end=end)
+    _send(widget, **common, layer="sourcing", labels={"quote_kinds": "direct"})
+    assert "Choose a label of Source types first" in widget.message["text"]
+    _send(widget, **common, layer="claims", labels={"claim_kinds": "loaded_language"})
+    assert widget.message["kind"] == "error"
+    assert store.annotations() == []
+    with pytest.raises(ValueError, match="not a label of the Claims layer"):
+        make_record(corpus, "russia-china-resist:p03", "claims", "loaded_language")
 
 
 def test_curly_and_straight_quotes_are_the_same(corpus):
@@ -57,64 +99,100 @@ def test_curly_and_straight_quotes_are_the_same(corpus):
     assert corpus.article("russia-china-resist").body[start:end] == "“walk and chew gum”"
 
 
-def test_words_not_in_the_paragraph_are_refused_and_nothing_is_saved(corpus, store):
-    widget = annotate(answers=store, corpus=corpus)
-    _choose(widget, "russia-china-resist:p03", "claims", "opinion", quote="taunting invite")
-    widget.add_button.click()
-    assert "✖ Not saved" in widget.status.value
-    assert "russia-china-resist:p09" in widget.status.value  # where the words are
+def test_a_pasted_quote_chooses_its_words_or_says_why_not(corpus, store):
+    widget = annotate("russia-china-resist", answers=store, corpus=corpus)
+    _send(widget, type="find", quote='"walk and chew gum"')
+    found = widget.found
+    assert found["paragraph_id"] == "russia-china-resist:p11"
+    body = corpus.article("russia-china-resist").body
+    assert "walk and chew gum" in body[found["start"] : found["end"]]
+    _send(widget, type="find", quote="words that the article does not have")
+    assert widget.message["kind"] == "error" and "word for word" in widget.message["text"]
     assert store.annotations() == []
 
 
-def test_only_the_layers_labels_are_offered_and_accepted(corpus, store):
+def test_delete_from_the_front_end(corpus, store):
     widget = annotate(answers=store, corpus=corpus)
-    widget.layer.value = "claims"
-    offered = {value for _, value in widget.label.options}
-    assert "prediction" in offered and "loaded_language" not in offered
-    with pytest.raises(ValueError, match="not a label of the Claims layer"):
-        make_record(corpus, "russia-china-resist:p03", "claims", "loaded_language")
-
-
-def test_edit_and_delete_through_the_list(corpus, store):
-    widget = annotate(answers=store, corpus=corpus)
-    _choose(widget, "russia-china-resist:p03", "sourcing", "vague", quote="Moscow sees")
-    widget.add_button.click()
-    _choose(widget, "russia-china-resist:p01", "persuasion", "loaded_language", quote="outrageous")
-    widget.add_button.click()
-    assert widget.save_button.disabled and widget.delete_button.disabled  # nothing selected
-    widget.saved.value = "a001"  # selecting loads the annotation into the form
-    assert widget.paragraph.value == "russia-china-resist:p03"
-    assert widget.quote.value == "Moscow sees" and widget.label.value == "vague"
-    widget.label.value = "official"
-    widget.save_button.click()
-    assert [r["label"] for r in _saved(store)] == ["official", "loaded_language"]
-    widget.saved.value = "a002"
-    widget.delete_button.click()
-    assert [r["annotation_id"] for r in _saved(store)] == ["a001"]
-    assert [value for _, value in widget.saved.options] == ["a001"]
+    for quote, paragraph in (("Moscow sees", "p03"), ("outrageous", "p01")):
+        start, end = _words(corpus, f"russia-china-resist:{paragraph}", quote)
+        widget.add(
+            f"russia-china-resist:{paragraph}",
+            "persuasion",
+            {"techniques": "loaded_language"},
+            offsets=(start, end),
+        )
+    _send(widget, type="delete", annotation_id="a001")
+    assert [r["annotation_id"] for r in _saved(store)] == ["a002"]
+    assert [r["annotation_id"] for r in widget.annotations] == ["a002"]
+    _send(widget, type="delete", annotation_id="a009")
+    assert widget.message["kind"] == "error" and "a009" in widget.message["text"]
 
 
 def test_reopening_restores_the_work(corpus, tmp_path):
-    first = annotate(notebook=tmp_path / "lesson.ipynb", corpus=corpus)
-    _choose(first, "biden-putin-meeting:p13", "claims", "prediction", quote="virtually nil")
-    first.add_button.click()
+    first = annotate("biden-putin-meeting", notebook=tmp_path / "lesson.ipynb", corpus=corpus)
+    first.find("virtually nil")
+    first.add(
+        "biden-putin-meeting:p13",
+        "claims",
+        {"claim_kinds": "prediction"},
+        offsets=(first.found["start"], first.found["end"]),
+    )
     again = annotate(notebook=tmp_path / "lesson.ipynb", corpus=corpus)
-    assert len(again.saved.options) == 1 and "virtually nil" in again.saved.options[0][0]
+    assert len(again.annotations) == 1 and "virtually nil" in again.annotations[0]["text"]
     assert (tmp_path / "lesson.answers.json").exists()
-    assert "1 annotation(s) in lesson.answers.json" in again.status.value
+    assert "1 annotation(s) in lesson.answers.json" in again.message["text"]
 
 
 def test_the_widget_says_when_a_corrupt_file_was_moved_aside(corpus, store):
     store.path.write_text("{not json", encoding="utf-8")
     widget = annotate(answers=AnswersFile(store.path), corpus=corpus)
-    assert "could not be used" in widget.status.value
-    assert "fresh file" in widget.status.value
+    assert "could not be used" in widget.message["text"]
+    assert "fresh file" in widget.message["text"]
     assert list(store.path.parent.glob("*.unreadable-*.json"))
-    assert widget.saved.options == ()
+    assert widget.annotations == []
 
 
-def test_the_preview_shows_my_saved_highlights_with_badges(corpus, store):
+def test_the_module_and_its_css_ship_in_the_package(corpus, store):
     widget = annotate(answers=store, corpus=corpus)
-    _choose(widget, "russia-china-resist:p01", "persuasion", "loaded_language", quote="outrageous")
-    widget.add_button.click()
-    assert "MINE TECH: LOADED" in widget.preview.value
+    source = widget._esm if isinstance(widget._esm, str) else widget._esm.read_text()
+    assert "export default" in source and "stopPropagation" in source
+    assert "import " not in source.split("\n", 5)[-1] or "http" not in source
+
+
+def test_the_student_release_opens_the_annotator_at_each_annotation_item(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    from medialit.assign import source as src
+    from medialit.assign.build import build_set
+
+    repository = Path(__file__).resolve().parents[2]
+    exercise, _, release = build_set(src.read_source(repository / "exercises" / "sourcing.md"))
+    annotation_items = [item for item in exercise.items if item.kind == "annotation"]
+    assert annotation_items
+    sources = [cell.source for cell in release.cells]
+    monkeypatch.chdir(tmp_path)
+    for item in annotation_items:
+        check = next(i for i, s in enumerate(sources) if f'self_check("{item.id}"' in s)
+        opener = sources[check - 2]
+        assert "annotate(" in opener
+        namespace: dict = {}
+        exec(opener.rsplit("\n", 1)[0], namespace)  # the import line
+        widget = eval(opener.rsplit("\n", 1)[1], namespace)
+        assert widget.article_id == item.article_id
+        assert widget.store.path.name == f"{exercise.id}.answers.json"
+    assert len({cell["id"] for cell in release.cells}) == len(release.cells)
+
+
+def test_the_comparison_view_shows_both_labels_of_my_annotation(corpus, store):
+    from medialit.render.layers import answer_highlights
+
+    widget = annotate("russia-china-resist", answers=store, corpus=corpus)
+    start, end = _words(corpus, "russia-china-resist:p03", "Moscow sees")
+    widget.add(
+        "russia-china-resist:p03",
+        "sourcing",
+        {"source_types": "official", "quote_kinds": "direct"},
+        offsets=(start, end),
+    )
+    [highlight] = answer_highlights(corpus, store.annotations())
+    assert highlight.badge == "MINE SOURCE: OFFICIAL·DIRECT"

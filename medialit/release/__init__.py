@@ -1,0 +1,1 @@
+"""The student release: the students' repository (.ipynb notebooks) and the wheel, no keys."""
