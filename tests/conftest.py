@@ -30,6 +30,7 @@ import pytest
 from medialit.render.build import copy_of_edition
 from medialit.render.sitecheck import CHROMIUM as CHROMIUM_PATH
 from medialit.render.sitecheck import CHROMIUM_FLAGS
+from tests.live import only_to
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path(CHROMIUM_PATH)
@@ -274,15 +275,7 @@ def open_page(browser):
             contexts[key].add_init_script(fix_scheme_script(scheme))
         page = contexts[key].new_page()
         visit = Visit(site.base_url + path)
-
-        def route(route) -> None:
-            if route.request.url.startswith(site.base_url):
-                route.continue_()
-            else:
-                visit.outside_requests.append(route.request.url)
-                route.abort()
-
-        page.route("**/*", route)
+        only_to(page, site.base_url, visit.outside_requests)
         page.on(
             "console",
             lambda message: (
