@@ -12,6 +12,12 @@ under 10 s; a class of 200 students with the code exercises in under 60 s.
 
 ``--sandbox both`` grades the code class twice, under bubblewrap and with rlimits and the
 audit hook only (the layer without the kernel sandbox), and prints the cost per code item.
+
+``--plugin N`` grades a class of N students doing every set (code sets included) twice, with
+``medialit grade`` and with the pytest plugin (``pytest --submissions ... -n WORKERS``), prints
+the time and cost per gradebook row of each, and checks that both wrote the same gradebook.
+
+    python benchmarks/grade_class.py --literal 0 --code-students 0 --plugin 60 --workers 2
 """
 
 from __future__ import annotations
@@ -21,6 +27,8 @@ import contextlib
 import os
 import random
 import shutil
+import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -143,6 +151,50 @@ def run(
         print(f"CPU per code item  {cpu / code_runs * 1000:.0f} ms (all processes)")
 
 
+def run_both_routes(
+    students: int, work: Path, assigned: Path, references: dict, workers: int | None, seed: int
+) -> None:
+    """One class through `medialit grade` and through the pytest plugin: time, rows, equality."""
+    bundle = load_bundle(assigned / "grader")
+    sets = list(bundle.sets)
+    submissions = work / "both-class"
+    synthesize(
+        submissions,
+        sets,
+        students,
+        assigned / "student",
+        references,
+        bundle,
+        random.Random(seed),
+        0.0,
+    )
+    workers = workers or os.cpu_count() or 1
+    figures = {}
+    for route in ("command", "plugin"):
+        out = work / f"both-{route}"
+        if route == "command":
+            command = [sys.executable, "-m", "medialit", "grade", str(submissions)]
+            command += ["--bundle", str(assigned / "grader"), "--out", str(out)]
+            command += ["--workers", str(workers)]
+        else:
+            command = [sys.executable, "-m", "pytest", "--submissions", str(submissions)]
+            command += ["--bundle", str(assigned / "grader"), "--grade-out", str(out)]
+            command += ["-n", str(workers), "-q", "-p", "no:cacheprovider", "--no-header"]
+        started = time.perf_counter()
+        subprocess.run(command, cwd=work, capture_output=True, check=False)
+        figures[route] = (time.perf_counter() - started, out / "gradebook.csv")
+    command_rows = figures["command"][1].read_text(encoding="utf-8").splitlines()
+    plugin_rows = figures["plugin"][1].read_text(encoding="utf-8").splitlines()
+    rows = len(command_rows) - 1
+    print(f"\n== both routes: {students} students x {len(sets)} sets, {rows} gradebook rows")
+    print(f"workers            {workers} (load average {os.getloadavg()[0]:.1f})")
+    for route, (seconds, _path) in figures.items():
+        print(f"{route:<18} {seconds:.2f} s  ({seconds / max(rows, 1) * 1000:.2f} ms per row)")
+    differ = len(set(command_rows) ^ set(plugin_rows))
+    same = "identical" if command_rows == plugin_rows else f"{differ} rows differ"
+    print(f"gradebooks         {same}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -170,6 +222,12 @@ def main() -> None:
         choices=("bwrap", "unsafe", "both"),
         default="bwrap",
         help="run code under bubblewrap, without it (rlimits + audit hook), or both",
+    )
+    parser.add_argument(
+        "--plugin",
+        type=int,
+        default=0,
+        help="students in a class graded by both `medialit grade` and the pytest plugin",
     )
     parser.add_argument("--keep", action="store_true", help="keep the generated files")
     args = parser.parse_args()
@@ -211,6 +269,8 @@ def main() -> None:
                 args.seed,
             )
         isolation.force_mode(None)
+        if args.plugin:
+            run_both_routes(args.plugin, work, work / "assign", references, args.workers, args.seed)
     finally:
         if args.keep:
             print(f"\nfiles kept in {work}")

@@ -9,11 +9,8 @@ from pathlib import Path
 from medialit.annotations.coverage import key_problems
 from medialit.annotations.key import KeyFileError, key_paths, load_key
 from medialit.annotations.quotes import find_quotations
+from medialit.annotations.stubs import framing_stub_opening, quoted
 from medialit.corpus import Corpus, CorpusError
-
-
-def _quoted(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def skeleton(corpus: Corpus, article_id: str) -> str:
@@ -37,13 +34,9 @@ def skeleton(corpus: Corpus, article_id: str) -> str:
     quotes = find_quotations(article)
     cues = corpus.link_cues(article_id)
     for paragraph in article.paragraphs:
-        number = paragraph.paragraph_id.rsplit(":p", 1)[1]
+        number, opening = framing_stub_opening(paragraph)
         lines += [
-            "",
-            f"# ---- p{number}: {paragraph.text[:70]}",
-            f"- id: frame-p{number}",
-            f"  paragraph_id: {paragraph.paragraph_id}",
-            "  layer: framing",
+            *opening,
             "  frame: TODO",
             "  frame_mode: TODO",
             "  entman_functions: []",
@@ -54,7 +47,7 @@ def skeleton(corpus: Corpus, article_id: str) -> str:
                 f"- id: source-p{number}-{quote.start}",
                 f"  paragraph_id: {paragraph.paragraph_id}",
                 "  layer: sourcing",
-                f"  span: {_quoted(quote.text)}",
+                f"  span: {quoted(quote.text)}",
                 "  source: TODO",
                 "  cue: TODO",
                 "  source_type: TODO",
@@ -67,7 +60,7 @@ def skeleton(corpus: Corpus, article_id: str) -> str:
                 f"  paragraph_id: {paragraph.paragraph_id}",
                 "  layer: sourcing",
                 "  span: TODO",
-                f"  cue: {_quoted(cue.anchor_text)}",
+                f"  cue: {quoted(cue.anchor_text)}",
                 "  source_type: TODO",
                 "  quote_kind: TODO",
                 "  rationale: TODO",
@@ -77,7 +70,7 @@ def skeleton(corpus: Corpus, article_id: str) -> str:
                 f"- id: claim-p{number}-{sentence.number}",
                 f"  paragraph_id: {paragraph.paragraph_id}",
                 "  layer: claims",
-                f"  span: {_quoted(sentence.text)}",
+                f"  span: {quoted(sentence.text)}",
                 "  claim_kind: TODO",
                 "  check_worthiness: TODO",
                 "  voice: TODO",

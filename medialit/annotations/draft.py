@@ -13,6 +13,7 @@ import yaml
 from medialit.annotations.attributions import find_attributions
 from medialit.annotations.key import KEY_SUFFIX, Key, key_dir, place
 from medialit.annotations.schema import KeyFile
+from medialit.annotations.stubs import framing_stub_opening, quoted
 from medialit.corpus import Article, Corpus
 from medialit.fileio import atomic_write_text
 
@@ -80,10 +81,6 @@ _PREDICTION = re.compile(r"\b(?:will|would|is going to|are going to|is set to|is
 _PRESCRIPTION = re.compile(r"\b(?:must|should|ought to|needs to|need to|has to|have to)\b")
 
 
-def _quoted(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
 def claim_suggestion(sentence: str) -> tuple[str | None, str]:
     """A claim kind suggested by simple cues, and why (the annotator confirms or changes it).
 
@@ -139,19 +136,15 @@ def draft_key(article: Article, annotator: str = "TODO: your name") -> str:
         "# `reviewed`, with reviewed_by) when no todo is left.",
         f"article_id: {article.article_id}",
         "status: draft",
-        f"annotators: [{_quoted(annotator)}]",
+        f"annotators: [{quoted(annotator)}]",
         "",
         "entries:",
     ]
     found = find_attributions(article)
     for paragraph in article.paragraphs:
-        number = paragraph.paragraph_id.rsplit(":p", 1)[1]
+        number, opening = framing_stub_opening(paragraph)
         lines += [
-            "",
-            f"# ---- p{number}: {paragraph.text[:70]}",
-            f"- id: frame-p{number}",
-            f"  paragraph_id: {paragraph.paragraph_id}",
-            "  layer: framing",
+            *opening,
             "  rationale: TODO",
             "  todo: choose frame and frame_mode for the paragraph, and write the rationale",
         ]
@@ -163,15 +156,15 @@ def draft_key(article: Article, annotator: str = "TODO: your name") -> str:
                 f"- id: source-p{number}-{local}",
                 f"  paragraph_id: {paragraph.paragraph_id}",
                 "  layer: sourcing",
-                f"  span: {_quoted(attribution.content)}",
+                f"  span: {quoted(attribution.content)}",
             ]
             occurrence = _occurrence(paragraph.text, local, attribution.content)
             if occurrence > 1:
                 lines.append(f"  occurrence: {occurrence}")
             if attribution.source:
-                lines.append(f"  source: {_quoted(attribution.source)}")
+                lines.append(f"  source: {quoted(attribution.source)}")
             if attribution.cue:
-                lines.append(f"  cue: {_quoted(attribution.cue)}")
+                lines.append(f"  cue: {quoted(attribution.cue)}")
             lines += [
                 f"  source_type: {attribution.source_type}",
                 f"  quote_kind: {attribution.quote_kind}",
@@ -185,7 +178,7 @@ def draft_key(article: Article, annotator: str = "TODO: your name") -> str:
                 f"- id: claim-p{number}-s{sentence.number:02d}",
                 f"  paragraph_id: {paragraph.paragraph_id}",
                 "  layer: claims",
-                f"  span: {_quoted(sentence.text)}",
+                f"  span: {quoted(sentence.text)}",
             ]
             if kind:
                 lines.append(f"  claim_kind: {kind}")
@@ -203,7 +196,7 @@ def draft_key(article: Article, annotator: str = "TODO: your name") -> str:
                     f"- id: marker-p{number}-{local}",
                     f"  paragraph_id: {paragraph.paragraph_id}",
                     "  layer: claims",
-                    f"  span: {_quoted(words)}",
+                    f"  span: {quoted(words)}",
                 ]
                 occurrence = _occurrence(paragraph.text, local, words)
                 if occurrence > 1:

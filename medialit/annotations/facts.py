@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from medialit.corpus import Corpus, default
+from medialit.yamlfile import read_yaml
 
 FACTS_FILE = "facts.yaml"
 VERIFIED = ("record", "recalled")
@@ -65,14 +64,9 @@ def load_facts(path: str | Path | None = None) -> dict[str, Fact]:
     True
     """
     path = Path(path) if path is not None else facts_path()
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise FactsFileError(
-            f"{path}: no facts file; create it (see sources/facts.yaml)."
-        ) from None
-    except yaml.YAMLError as problem:
-        raise FactsFileError(f"{path}: not valid YAML ({problem}).") from None
+    raw = read_yaml(
+        path, FactsFileError, missing="no facts file; create it (see sources/facts.yaml)."
+    )
     if not isinstance(raw, list):
         raise FactsFileError(f"{path}: the file must be a YAML list of facts.")
     facts: dict[str, Fact] = {}

@@ -11,7 +11,7 @@ import pandas as pd
 import yaml
 from pydantic import ValidationError
 
-from medialit.corpus.errors import CorpusError, SourceError, yaml_error_place
+from medialit.corpus.errors import CorpusError, SourceError
 from medialit.corpus.model import (
     Article,
     ArticleMeta,
@@ -22,6 +22,7 @@ from medialit.corpus.model import (
 )
 from medialit.corpus.sentences import split_sentences
 from medialit.corpus.textnorm import CLOSING_QUOTES, OPENING_QUOTES, count_words
+from medialit.yamlfile import yaml_error_place
 
 HEADING_MARK = "## "
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?P<yaml>.*?)\n---[ \t]*\n(?P<body>.*)\Z", re.DOTALL)

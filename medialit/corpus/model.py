@@ -12,6 +12,26 @@ ARTICLE_ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 FACTS_NEEDING_A_REASON = ("author", "first_publisher", "first_published")
 
 
+def as_date(value: object) -> object:
+    """A date field's value before pydantic validates it: a YAML timestamp becomes its date, and
+    a string must be an ISO date (``YYYY-MM-DD``); anything else is left for pydantic to judge.
+
+    >>> as_date(" 2022-02-03 "), as_date(dt.datetime(2022, 2, 3, 12, 0)), as_date(None)
+    (datetime.date(2022, 2, 3), datetime.date(2022, 2, 3), None)
+    >>> as_date("3 Feb 2022")
+    Traceback (most recent call last):
+    ValueError: '3 Feb 2022' is not a date in the form YYYY-MM-DD
+    """
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError as error:
+            raise ValueError(f"{value!r} is not a date in the form YYYY-MM-DD") from error
+    return value
+
+
 class LinkCue(BaseModel):
     """A hyperlink marker kept as anchor text: evidence that the author points to a source."""
 
@@ -70,14 +90,7 @@ class ArticleMeta(BaseModel):
     @field_validator("first_published", "republished", "sort_date", mode="before")
     @classmethod
     def _dates_are_dates(cls, value: object) -> object:
-        if isinstance(value, dt.datetime):
-            return value.date()
-        if isinstance(value, str):
-            try:
-                return dt.date.fromisoformat(value.strip())
-            except ValueError as error:
-                raise ValueError(f"{value!r} is not a date in the form YYYY-MM-DD") from error
-        return value
+        return as_date(value)
 
     @model_validator(mode="after")
     def _unknowns_have_reasons(self) -> ArticleMeta:

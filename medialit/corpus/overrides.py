@@ -9,8 +9,10 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from medialit.corpus.clean import CleanArticle, CleanParagraph, Removal
-from medialit.corpus.errors import SourceError, yaml_error_place
+from medialit.corpus.errors import SourceError
 from medialit.corpus.markup import Emphasis, Link
+from medialit.corpus.model import as_date
+from medialit.yamlfile import yaml_error_place
 
 METADATA_FILE = "metadata.yaml"
 # Facts that replace what cleaning read off the capture, when given.
@@ -51,14 +53,7 @@ class CaptureFacts(BaseModel):
     @field_validator("first_published", "republished", "sort_date", mode="before")
     @classmethod
     def _dates(cls, value: object) -> object:
-        if isinstance(value, dt.datetime):
-            return value.date()
-        if isinstance(value, str):
-            try:
-                return dt.date.fromisoformat(value.strip())
-            except ValueError as error:
-                raise ValueError(f"{value!r} is not a date in the form YYYY-MM-DD") from error
-        return value
+        return as_date(value)
 
     @field_validator("drop_paragraphs", "join_paragraphs")
     @classmethod

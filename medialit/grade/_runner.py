@@ -10,6 +10,7 @@ sandbox is what keeps student code away from the machine.
 
 import json
 import os
+import re
 import resource
 import sys
 
@@ -79,6 +80,12 @@ PATH_EVENTS = {
 LISTING_EVENTS = {"os.listdir", "os.scandir", "glob.glob", "os.walk"}
 MAX_DEPTH = 20
 MAX_ITEMS = 10_000
+# Terminal escape sequences, removed whole from messages (as textsafe.ANSI in the grader).
+ANSI = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?"
+    r"|(?:\x1b[\]PX^_]|[\x90\x9d\x9e\x9f\x98])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+    r"|\x1b[ -/]*[0-~]?"
+)
 
 
 def die_with_parent(parent):
@@ -199,7 +206,7 @@ def describe(exc):
     except BaseException:  # a __str__ that raises
         message = "(the exception's message could not be read)"
     text = f"{name}: {message}" if message else name
-    text = "".join(c if c.isprintable() else " " for c in text)
+    text = "".join(c if c.isprintable() else " " for c in ANSI.sub("", text))
     return text if len(text) <= 300 else text[:297] + "..."
 
 
@@ -216,6 +223,9 @@ def main():
             sys.stderr.write(f"could not record a result: {describe(exc)}\n")
 
     die_with_parent(job["parent"])
+    import random
+
+    random.seed(0)  # with PYTHONHASHSEED=0: the same code gives the same result every run
     set_limits(job["limits"])
     if job.get("guard", True):
         install_guard(os.getcwd())

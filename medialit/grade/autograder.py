@@ -22,7 +22,7 @@ from medialit.grade import exports
 from medialit.grade.bundle import BUNDLE_FILE, Bundle, load_bundle
 from medialit.grade.collect import MAX_ENTRIES, Task, locate
 from medialit.grade.engine import SubmissionResult, fingerprint, grade_task
-from medialit.grade.textsafe import printable
+from medialit.grade.textsafe import markdown_text, printable
 
 POLICY_FILE = "policy.json"
 VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
@@ -238,6 +238,7 @@ def _not_graded(reason: str, last: dict[str, Any]) -> dict[str, Any]:
             "last graded submission; its results are shown below."
         ),
         "output_format": "text",
+        "test_output_format": before.get("test_output_format", "md"),
         "visibility": "visible",
         "stdout_visibility": "hidden",
         "tests": tests,
@@ -261,7 +262,7 @@ def _form_check(result: SubmissionResult, bundle: Bundle) -> dict[str, Any]:
     return {
         "name": "What the grader read in your notebook (right or wrong shows later)",
         "number": f"{result.set_id}.0",
-        "output": "\n".join(lines),
+        "output": "\n\n".join(markdown_text(line) for line in lines),
         "visibility": "visible",
     }
 
@@ -279,12 +280,13 @@ def _grade(root: Path, bundle: Bundle, policy: dict[str, Any], metadata: dict) -
     reasons = {row.feedback for row in result.items if row.status == "ungradable"}
     if len(reasons) == 1 and all(row.status == "ungradable" for row in result.items):
         # nothing could be read: say why, show it at once, and do not count it as a try
-        payload["output"] = f"Not graded: {reasons.pop().removeprefix('ungradable: ')}."
+        reason = markdown_text(reasons.pop().removeprefix("ungradable: "))
+        payload["output"] = f"Not graded: {reason}."
         payload["tests"] = []  # one clear message, not a column of identical failed rows
         payload["extra_data"] = {"medialit_graded": False}
         return payload
-    read = printable(str(task.notebook.relative_to(root / "submission")), keep="")
-    head = f"Graded {read}.{note} " if notebook else ""
+    read = str(task.notebook.relative_to(root / "submission"))
+    head = markdown_text(f"Graded {read}.{note}") + " " if notebook else ""
     if policy["feedback"] != "visible":
         for test in payload["tests"]:
             test["visibility"] = policy["feedback"]

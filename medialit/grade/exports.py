@@ -9,9 +9,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from medialit.fileio import atomic_write_text
-from medialit.grade.bundle import Bundle
+from medialit.grade.bundle import Bundle, ExerciseSet
 from medialit.grade.engine import SubmissionResult, file_stem
-from medialit.grade.textsafe import csv_cell, printable
+from medialit.grade.textsafe import csv_cell, markdown_text, printable
 
 GRADEBOOK = "gradebook.csv"
 CANVAS = "canvas.csv"
@@ -78,9 +78,24 @@ def totals(submission: SubmissionResult) -> tuple[float, float, float]:
     return round(earned, 2), round(automatic, 2), round(pending, 2)
 
 
+def read_from(submission: SubmissionResult, exercise: ExerciseSet) -> str:
+    """The sentence telling a student which file was graded, when it is not the usual name
+    (a renamed copy found by the set in its metadata); empty otherwise."""
+    if not submission.file or submission.file == exercise.notebook:
+        return ""
+    return (
+        f"Graded from your file {submission.file}: it is not named {exercise.notebook}, so the "
+        "grader found it by the exercise set named in the notebook's metadata."
+    )
+
+
 def feedback_markdown(student: str, results: list[SubmissionResult], bundle: Bundle) -> str:
-    """A student's feedback for every set, in markdown."""
-    lines = [f"# Feedback for {student}", ""]
+    """A student's feedback for every set, in markdown. Everything in it that a student or a
+    student's code could have written (the folder name, feedback quoting answers, error
+    messages and file names) is escaped, so it renders as typed, never as markup; titles and
+    item ids come from the instructor's bundle."""
+    md = markdown_text
+    lines = [f"# Feedback for {md(student)}", ""]
     for submission in results:
         exercise = bundle.sets[submission.set_id]
         earned, automatic, pending = totals(submission)
@@ -89,27 +104,34 @@ def feedback_markdown(student: str, results: list[SubmissionResult], bundle: Bun
         if pending:
             summary += f" (another {pending:g} points are graded by hand)"
         lines += [summary + ".", ""]
-        if submission.file and submission.file != exercise.notebook:
-            lines += [f"Graded from the file {submission.file}.", ""]
+        if said := read_from(submission, exercise):
+            lines += [md(said), ""]
         titles = {item.id: item.title for item in exercise.items}
         for item in submission.items:
             name = f"{item.item}: {titles.get(item.item, '')}".rstrip(": ")
             score = "pending" if item.points is None else f"{item.points:g}/{item.max_points:g}"
-            lines += [f"### {name} ({score}, {item.status})", "", item.feedback, ""]
+            lines += [f"### {name} ({score}, {item.status})", "", md(item.feedback), ""]
     return "\n".join(lines)
 
 
 def gradescope_results(results: list[SubmissionResult], bundle: Bundle) -> dict:
     """Gradescope's results.json for one student. An item waiting for a person (a reflection)
     carries no score, maximum or status, so Gradescope shows it neutral, named "pending",
-    neither passed nor failed; the message speaks of hand grading only when the set has some."""
+    neither passed nor failed; the message speaks of hand grading only when the set has some.
+    Outputs are declared markdown and escaped as such: Gradescope renders them, and a
+    student's text must show as typed, not as markup."""
     tests = []
+    notes = []
     waiting: list[float] = []
     for submission in results:
         exercise = bundle.sets[submission.set_id]
+        if said := read_from(submission, exercise):
+            notes.append(markdown_text(said))
         titles = {item.id: item.title for item in exercise.items}
         for item in submission.items:
-            name = f"{exercise.title}: {item.item} {titles.get(item.item, '')}".strip()
+            name = printable(
+                f"{exercise.title}: {item.item} {titles.get(item.item, '')}".strip(), keep=""
+            )
             test: dict = {"name": name, "number": f"{submission.set_id}.{item.item}"}
             if item.status == "pending":
                 waiting.append(item.max_points)
@@ -118,7 +140,7 @@ def gradescope_results(results: list[SubmissionResult], bundle: Bundle) -> dict:
                 test["score"] = item.points
                 test["max_score"] = item.max_points
                 test["status"] = "passed" if item.status == "correct" else "failed"
-            test.update(output=item.feedback, visibility="visible")
+            test.update(output=markdown_text(item.feedback), visibility="visible")
             tests.append(test)
     score = round(sum(t.get("score", 0) for t in tests), 2)
     output = "Automatic grading finished."
@@ -130,8 +152,9 @@ def gradescope_results(results: list[SubmissionResult], bundle: Bundle) -> dict:
         )
     return {
         "score": score,
-        "output": output,
-        "output_format": "text",
+        "output": " ".join([output, *notes]),
+        "output_format": "md",
+        "test_output_format": "md",
         "visibility": "visible",
         "stdout_visibility": "hidden",
         "tests": tests,

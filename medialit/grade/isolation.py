@@ -25,6 +25,12 @@ UNSAFE_ENV = "MEDIALIT_UNSAFE_NO_SANDBOX"
 UNSAFE_FLAG = "--unsafe-no-sandbox"
 SANDBOX_UID = 65534  # "nobody": owns nothing on the machine
 RUNNER_PATH = "/sandbox/runner.py"  # inside the sandbox only; filled from a pipe
+# How the child's interpreter starts: no site, no user site, no bytecode, no script folder on
+# sys.path (-P). Not -I: it would ignore PYTHONHASHSEED, and a fixed seed makes a run of the
+# same code give the same result every time (a set's order, hash() values), whichever
+# grader or process runs it. The environment is the grader's own (bubblewrap's --clearenv).
+PYTHON_FLAGS = ["-s", "-S", "-B", "-P"]
+CHILD_ENV = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "PYTHONHASHSEED": "0"}
 TMP_BYTES = 1024 * 1024  # the private /tmp holds at most this much
 _UNSAFE: list[bool] = []  # set by allow_unsafe() (a flag); the environment variable also counts
 _FORCED: list[str] = []  # force_mode(): benchmarks and tests measure one layer on its own
@@ -67,7 +73,8 @@ def interpreter() -> tuple[str, str]:
     """The interpreter for the child and the folder it is installed in: MEDIALIT_SANDBOX_PYTHON,
     else the real interpreter behind this one (a virtual environment's base) if every user can
     run it (bubblewrap starts as an unprivileged user when grading as root), else a system
-    python3 (the runner needs the standard library only).
+    python3 (the runner needs the standard library only, of Python 3.11 or later: it starts
+    with ``-P``).
     """
     chosen = os.environ.get("MEDIALIT_SANDBOX_PYTHON")
     candidates = [Path(chosen)] if chosen else []
@@ -109,16 +116,18 @@ def _package_folders(prefix: str) -> list[str]:
     return sorted(p for p in found if os.path.isdir(p))
 
 
-def bwrap_command(
-    runner_fd: int, executable: str | None = None, proc: bool | None = None
-) -> list[str]:
+def bwrap_command(runner_fd: int, executable: str | None = None) -> list[str]:
     """The bubblewrap command line that runs the runner (read from ``runner_fd``) in isolation.
+
+    The sandbox has no /proc: the runner does not need one (limits, ``os.cpu_count`` and the
+    interpreter work without it), and a /proc, even the sandbox's own, would show bubblewrap's
+    command line (host paths) as PID 1, environments, mounts and the machine's hardware.
 
     >>> command = bwrap_command(5, "/usr/bin/python3")
     >>> {"--unshare-all", "--unshare-user", "--die-with-parent", "--new-session"} <= set(command)
     True
-    >>> command[command.index("--uid") + 1], command[-4:]
-    ('65534', ['-I', '-S', '-B', '/sandbox/runner.py'])
+    >>> command[command.index("--uid") + 1], command[-4:], "--proc" in command
+    ('65534', ['-S', '-B', '-P', '/sandbox/runner.py'], False)
     """
     python, prefix = interpreter()
     if executable:
@@ -138,8 +147,6 @@ def bwrap_command(
         command += ["--ro-bind", prefix, prefix]
     for folder in _package_folders(prefix):
         command += ["--tmpfs", folder, "--remount-ro", folder]
-    if proc if proc is not None else _probe()[1]:
-        command += ["--proc", "/proc"]  # its own processes only (no /proc at all in a container)
     command += ["--dev", "/dev"]
     if recent:  # a private, small, writable /tmp
         command += ["--size", str(TMP_BYTES), "--perms", "1777", "--tmpfs", "/tmp"]
@@ -148,9 +155,10 @@ def bwrap_command(
     command += ["--ro-bind-data", str(runner_fd), RUNNER_PATH]
     command += ["--remount-ro", "/dev", "--remount-ro", "/"]  # writable: the small /tmp only
     command += ["--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID), "--chdir", "/tmp"]
-    command += ["--clearenv", "--setenv", "PATH", "/usr/bin:/bin", "--setenv", "HOME", "/tmp"]
-    command += ["--setenv", "LANG", "C.UTF-8", "--setenv", "TMPDIR", "/tmp"]
-    command += ["--", python, "-I", "-S", "-B", RUNNER_PATH]
+    command += ["--clearenv", "--setenv", "HOME", "/tmp", "--setenv", "TMPDIR", "/tmp"]
+    for name, value in CHILD_ENV.items():
+        command += ["--setenv", name, value]
+    command += ["--", python, *PYTHON_FLAGS, RUNNER_PATH]
     return command
 
 
@@ -182,7 +190,7 @@ FIX = (
 )
 
 
-def _try(proc: bool) -> str | None:
+def _try() -> str | None:
     """Run the interpreter under bubblewrap once; None when it worked, else bubblewrap's words."""
     read, write = os.pipe()
     try:
@@ -192,7 +200,7 @@ def _try(proc: bool) -> str | None:
         uid = host_uid()
         ids = {"user": uid, "group": uid, "extra_groups": []} if uid is not None else {}
         done = subprocess.run(
-            bwrap_command(read, proc=proc),
+            bwrap_command(read),
             pass_fds=(read,),
             **ids,
             stdin=subprocess.DEVNULL,
@@ -212,24 +220,18 @@ def _try(proc: bool) -> str | None:
 
 
 @cache
-def _probe() -> tuple[str | None, bool]:
-    """(why bubblewrap cannot run, or None; whether the sandbox gets its own /proc). Inside a
-    container whose /proc is partly masked (Docker, Gradescope) the kernel refuses a new /proc:
-    the sandbox then has none, which the runner does not need."""
+def _probe() -> str | None:
+    """Why bubblewrap cannot run here, or None (it runs the interpreter once to find out)."""
     if shutil.which("bwrap") is None:
-        return f"bubblewrap (bwrap) is not installed. {FIX}", True
-    problem = _try(proc=True)
-    if problem is None:
-        return None, True
-    if "proc" in problem and _try(proc=False) is None:
-        return None, False
-    return f"{problem}. {FIX}", True
+        return f"bubblewrap (bwrap) is not installed. {FIX}"
+    problem = _try()
+    return None if problem is None else f"{problem}. {FIX}"
 
 
 def bwrap_problem() -> str | None:
     """None when bubblewrap runs here (checked once per process by running the interpreter in
     it); otherwise what went wrong and how to fix it."""
-    return _probe()[0]
+    return _probe()
 
 
 def mode() -> str:

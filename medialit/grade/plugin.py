@@ -4,6 +4,11 @@ Registered through the ``pytest11`` entry point; it does nothing unless ``--subm
 given. Each test passes when the answer earns full marks, fails with the feedback otherwise,
 and is skipped while a person still has to grade it. The gradebook and exports are written
 when the session ends. With pytest-xdist (``-n 2``) each worker grades whole submissions.
+
+Unless ``--tb`` is given, each shortfall is shown once, on its line of the short test summary
+(``FAILED <student>/<set>.ipynb::<item> - <points> <feedback>``), not as a section of its own:
+pytest's per-failure sections cost time that grows with the square of the failures (it looks
+up each failure's teardown among every report), minutes for a class of a few thousand rows.
 """
 
 from __future__ import annotations
@@ -145,6 +150,8 @@ def pytest_configure(config: pytest.Config) -> None:
             stacklevel=2,
         )
     stop_on_signals()  # SIGTERM ends the session as Ctrl-C does: graded results are written
+    if config.option.tbstyle == "auto":  # the feedback is on each FAILED line (see above)
+        config.option.tbstyle = "no"
     out = config.getoption("grade_out") or default_out(Path(submissions))
     sets = config.getoption("sets")
     roster = config.getoption("roster")
@@ -191,6 +198,28 @@ class GradeItem(pytest.Item):
     def reportinfo(self) -> tuple[Path, int | None, str]:
         """Where the item is, as text that reports can carry (names are shown escaped)."""
         return self.path, None, f"{self.task.student} {self.task.set_id} {self.item_id}"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> bool | None:
+    """Run a grading item lean: its row is already graded (once per notebook), so there is
+    nothing to set up, capture or log; only the three reports that pytest, xdist and
+    junitxml expect are made and logged. Other items take pytest's usual protocol."""
+    if not isinstance(item, GradeItem):
+        return None
+    ihook = item.ihook
+    ihook.pytest_runtest_logstart(nodeid=item.nodeid, location=item.location)
+    stop = (pytest.exit.Exception, KeyboardInterrupt)
+    for when in ("setup", "call", "teardown"):
+        work = item.runtest if when == "call" else _nothing
+        call = pytest.CallInfo.from_call(work, when=when, reraise=stop)  # type: ignore[arg-type]
+        ihook.pytest_runtest_logreport(report=ihook.pytest_runtest_makereport(item=item, call=call))
+    ihook.pytest_runtest_logfinish(nodeid=item.nodeid, location=item.location)
+    return True
+
+
+def _nothing() -> None:
+    return None
 
 
 def _shown_path(submissions: Path, task: Any) -> Path:
@@ -244,7 +273,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         return
     state = config.stash[STATE]
     if hasattr(config, "workerinput"):
-        state.close()
+        state.close()  # the results go to the controller, which writes them as they are
+        config.workeroutput["medialit_results"] = [r.to_dict() for r in state.memo.values()]
         return
     from medialit.grade import exports
 
@@ -262,6 +292,21 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         return  # broken before grading: nothing to write
     roster = exports.read_roster(state.roster) if state.roster else None
     state.written = exports.write_outputs(results, state.bundle, state.out, roster)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    """Keep what an xdist worker graded: the controller writes exactly those rows, and grades
+    again (from the cache) only what a worker that died could not send back."""
+    config = node.config
+    if STATE not in config.stash:
+        return
+    from medialit.grade.engine import SubmissionResult
+
+    state = config.stash[STATE]
+    for data in (getattr(node, "workeroutput", None) or {}).get("medialit_results", []):
+        result = SubmissionResult.from_dict(data)
+        state.memo[(result.student, result.set_id)] = result
 
 
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:

@@ -272,7 +272,7 @@ def _exchange(process: subprocess.Popen, job: bytes, results_fd: int, limits: Li
 def _command(mode: str, runner_fd: int, workdir: Path | None) -> list[str]:
     if mode == "bwrap":
         return isolation.bwrap_command(runner_fd)
-    return [isolation.interpreter()[0], "-I", "-S", "-B", str(RUNNER)]
+    return [isolation.interpreter()[0], *isolation.PYTHON_FLAGS, str(RUNNER)]
 
 
 def run_function(
@@ -314,7 +314,7 @@ def run_function(
         os.write(runner_write, RUNNER.read_bytes())  # well under a pipe's 64 KiB
         os.close(runner_write)
         runner_write = -1
-        env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "PYTHONIOENCODING": "utf-8"}
+        env = {**isolation.CHILD_ENV, "PYTHONIOENCODING": "utf-8"}
         if workdir is not None:
             env.update(HOME=str(workdir), TMPDIR=str(workdir))
         ids: dict[str, Any] = {}

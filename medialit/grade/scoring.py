@@ -11,6 +11,7 @@ from medialit import match
 from medialit.grade.answers import Annotations, Answer
 from medialit.grade.bundle import CONFIDENCE_SCALE, Case, Item
 from medialit.grade.sandbox import RunResult
+from medialit.grade.textsafe import strip_ansi
 
 STATUSES = ("correct", "partial", "incorrect", "missing", "ungradable", "pending")
 KIND_WORDS = {
@@ -74,17 +75,48 @@ def _is_blank(value: Any) -> bool:
     )
 
 
+def _digits(value: int) -> int:
+    """How many decimal digits an int has, without converting it to text (no size limit)."""
+    return max(1, int(abs(value).bit_length() * 0.30103) + 1)
+
+
 def _type_name(value: Any) -> str:
+    """What a value is, in a student's words, naming what is odd about it.
+
+    >>> _type_name(10**5000), _type_name(float("inf"))
+    ('a number too large to compare (about 5001 digits)', 'an infinite number')
+    >>> _type_name(1j), _type_name(b"x"), _type_name([1])
+    ('a complex number', 'bytes (b"..."), not text', 'a list')
+    """
+    if isinstance(value, bool):
+        return "True/False"
+    if isinstance(value, int):
+        return (
+            "a number"
+            if _digits(value) <= 300
+            else (f"a number too large to compare (about {_digits(value)} digits)")
+        )
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "not a number (nan)"
+        return "an infinite number" if math.isinf(value) else "a number"
     return {
         str: "text",
-        int: "a number",
-        float: "a number",
+        bytes: 'bytes (b"..."), not text',
+        complex: "a complex number",
         list: "a list",
         tuple: "a tuple",
         dict: "a dictionary",
         set: "a set",
-        bool: "True/False",
+        frozenset: "a frozenset",
+        type(None): "None",
+        type(...): "... (Ellipsis)",
     }.get(type(value), type(value).__name__)
+
+
+def _short_text(text: str, limit: int = 60) -> str:
+    """A student's text quoted back in feedback, cut to ``limit`` characters."""
+    return repr(text if len(text) <= limit else text[:limit] + "...")
 
 
 def score_answer(item: Item, answer: Answer | None, texts: dict[str, str]) -> ItemResult:
@@ -116,11 +148,37 @@ def score_answer(item: Item, answer: Answer | None, texts: dict[str, str]) -> It
     return row
 
 
+def _storable(value: Any, depth: int = 0) -> Any:
+    """A JSON-safe copy of an answer: numbers too large to write out, non-finite floats,
+    bytes, complex numbers and sets are described, never raised on."""
+    if depth > 20:
+        return "(nested too deeply)"
+    if isinstance(value, str):
+        return strip_ansi(value)
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int):
+        return value if _digits(value) <= 300 else f"(a number of about {_digits(value)} digits)"
+    if isinstance(value, float):
+        return value if math.isfinite(value) else repr(value)
+    if isinstance(value, list | tuple):
+        return [_storable(v, depth + 1) for v in value[:1000]]
+    if isinstance(value, set | frozenset):
+        return sorted((_storable(v, depth + 1) for v in list(value)[:1000]), key=_sort_key)
+    if isinstance(value, dict):
+        return {
+            str(_storable(k, depth + 1)): _storable(v, depth + 1)
+            for k, v in list(value.items())[:1000]
+        }
+    return f"({_type_name(value)}: {repr(value)[:100]})"
+
+
+def _sort_key(value: Any) -> str:
+    return json.dumps(value, sort_keys=True)
+
+
 def _json(value: Any) -> str:
-    try:
-        text = json.dumps(value, ensure_ascii=False)
-    except (TypeError, ValueError):
-        text = json.dumps(repr(value), ensure_ascii=False)
+    text = json.dumps(_storable(value), ensure_ascii=False)
     return text if len(text) <= 4000 else text[:3997] + "..."
 
 
@@ -144,11 +202,25 @@ def _recorded(item: Item, value: Any, texts: dict[str, str]) -> str:
 
 
 def _wrong_type(item: Item, value: Any) -> ItemResult:
+    """The answer is not of the kind asked for: say what it is instead; for a list whose
+    entries are the problem, say which entry is not text (never "should be a list; it is a
+    list")."""
+    what = _type_name(value)
+    if item.kind in ("set", "span") and isinstance(value, list | tuple | set | frozenset):
+        entries = list(value)
+        bad = next((n for n, v in enumerate(entries, start=1) if not isinstance(v, str)), None)
+        if bad is not None:
+            return result(
+                item,
+                0,
+                f"{item.variable} should be {KIND_WORDS[item.kind]}: every entry text in "
+                f"quotes; entry {bad} is {_type_name(entries[bad - 1])}.",
+                "incorrect",
+            )
+    if item.kind == "confidence" and _type_name(value) == "a number" and isinstance(value, int):
+        what = f"{value}, outside the scale"
     return result(
-        item,
-        0,
-        f"{item.variable} should be {KIND_WORDS[item.kind]}; it is {_type_name(value)}.",
-        "incorrect",
+        item, 0, f"{item.variable} should be {KIND_WORDS[item.kind]}; it is {what}.", "incorrect"
     )
 
 
@@ -171,7 +243,7 @@ def _label(item: Item, value: Any, texts: dict[str, str]) -> ItemResult:
         return result(
             item,
             0,
-            f"{value!r} is not one of the labels this question allows; "
+            f"{_short_text(value)} is not one of the labels this question allows; "
             "choose one from the list given in the question.",
         )
     return result(item, 0, "Not the label that fits best." + _hint(item))
@@ -245,6 +317,14 @@ def _set(item: Item, value: Any, texts: dict[str, str]) -> ItemResult:
 def _number(item: Item, value: Any, texts: dict[str, str]) -> ItemResult:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return _wrong_type(item, value)
+    if _type_name(value) != "a number":  # too large to compare, infinite, nan
+        return result(
+            item,
+            0,
+            f"{item.variable} should be {KIND_WORDS[item.kind]} that the data give; it is "
+            f"{_type_name(value)}.",
+            "incorrect",
+        )
     if match.match_number(value, item.key, abs_tol=item.abs_tol, rel_tol=item.rel_tol):
         return result(item, 1, "Correct.")
     return result(item, 0, "Not the number the data give." + _hint(item))

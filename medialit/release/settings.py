@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
+from medialit.yamlfile import read_yaml
 
 CONFIG_FILE = "_config.yml"
 # Values the repository ships with, which must be replaced before anything is published.
@@ -170,14 +170,8 @@ def load_settings(
     placeholders with a message that says what to set."""
     environ = os.environ if environ is None else environ
     path = Path(root) / CONFIG_FILE
-    try:
-        config = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except FileNotFoundError:
-        raise SettingsError(
-            f"{path}: not found. Fix: run from the course repository's root folder"
-        ) from None
-    except yaml.YAMLError as error:
-        raise SettingsError(f"{path}: is not valid YAML ({error})") from None
+    missing = "not found. Fix: run from the course repository's root folder"
+    config = read_yaml(path, SettingsError, missing=missing) or {}
     settings = from_config(config, environ)
     if publishing is None:
         publishing = environ.get(PUBLISH_ENV, "") not in ("", "0")

@@ -13,7 +13,14 @@ from medialit.annotations import labels
 from medialit.annotations.schema import LABEL_FIELDS, Annotation
 from medialit.corpus import Article, Corpus
 from medialit.render import layers
-from medialit.render.compare_html import ASSETS, Note, byline, legend_html, paragraph_html
+from medialit.render.compare_html import (
+    ASSETS,
+    LINE_STYLES,
+    Note,
+    byline,
+    legend_html,
+    paragraph_html,
+)
 from medialit.render.layers import Highlight
 
 # Where the reader pages go: inside an instructor-only folder (medialit/render/editions.py).
@@ -24,6 +31,8 @@ ARTICLE_HREF = "../../articles/{article_id}.html#p{number:02d}"
 NO_KEY = "This article has no answer key yet, so the reader has nothing to highlight."
 # Written only when no article has a key, so the toc's glob of reader pages still finds a page.
 NO_KEYS_PAGE = "no-keys-yet"
+# The layer a reader page opens with: one layer reads at a glance; the boxes add the others.
+READER_START = ("sourcing",)
 
 
 def note_id(annotation: Annotation) -> str:
@@ -154,11 +163,15 @@ def _counts(highlights: Iterable[Highlight]) -> dict[str, int]:
 
 
 def _toggles(counts: dict[str, int], shown: Sequence[str]) -> str:
+    """A box per layer that is also its legend: tag, name, count and a sample of its line."""
     boxes = "".join(
         f'<label><input type="checkbox" data-role="layer" value="{layer}" '
         f'data-name="{html.escape(layers.layer_name(layer))}" data-count="{counts[layer]}"'
         f"{' checked' if layer in shown else ''}> <strong>{layers.layer_tag(layer)}</strong> "
-        f"{html.escape(layers.layer_name(layer))} ({counts[layer]})</label>"
+        f"{html.escape(layers.layer_name(layer))} ({counts[layer]}) "
+        f'<span class="ml-show-{layer} ml-reader-sample" title="{html.escape(LINE_STYLES[layer])}">'
+        f'<span class="ml-l-{layer}">{html.escape(LINE_STYLES[layer].split(" (")[0])}</span>'
+        "</span></label>"
         for layer in layers.LAYER_IDS
     )
     return (
@@ -249,17 +262,19 @@ def _fence(text: str) -> str:
 
 def reader_page(article: Article, annotations: Sequence[Annotation], status: str = "") -> str:
     """The MyST markdown of one article's reader page."""
-    fragment = reader_html(article, annotations)
+    fragment = reader_html(article, annotations, shown=READER_START)
     fence = _fence(fragment)
     state = f" The key's status is *{status}*." if status else ""
+    start = layers.layer_name(READER_START[0]).lower()
     return f"""{GENERATED_MARK}
 
 # Annotated reader: {article.title}
 
-The article with the course's answer key laid over it.{state} Switch each layer on and off with
-the boxes. Every highlight starts with a badge naming its layer and labels (claims also show the
-verdict of their check) and ends with `⟧`; hover over a badge or its text, or move to the badge
-with <kbd>Tab</kbd>, to read the rationale; <kbd>Escape</kbd> closes it, <kbd>Enter</kbd> keeps it
+The article with the course's answer key laid over it.{state} It opens with {start} only: tick
+the other boxes to lay more layers over it, each with its own line (shown beside its box). Every
+highlight starts with a small badge naming its layer and labels (claims also show the verdict of
+their check) and ends with `⟧`; hover over a badge or its text, or move to the badge with
+<kbd>Tab</kbd>, to read the rationale; <kbd>Escape</kbd> closes it, <kbd>Enter</kbd> keeps it
 open. Paragraph numbers link to the article's page.
 
 {fence}{{raw}} html

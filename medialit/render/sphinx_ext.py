@@ -46,6 +46,8 @@ STATIC = Path(__file__).parent / "static"
 # Served from the site itself (see static/medialit-vendor/README.md): never from a CDN.
 WIDGETS_JS = "medialit-vendor/widgets/embed.js"
 MATHJAX_JS = "medialit-vendor/mathjax/tex-chtml.js"
+# Each vendored bundle and the script a page loads it by: published only if some page does.
+VENDORED_BUNDLES = {"medialit-vendor/widgets": WIDGETS_JS, "medialit-vendor/mathjax": MATHJAX_JS}
 FOOTER = (
     "<p>medialit {version}. Code: MIT licence; course text: CC BY 4.0; the articles are quoted "
     "for criticism, review and teaching, with attribution.</p>"
@@ -293,6 +295,23 @@ def _adjust_launch_buttons(
         ]
 
 
+def _drop_unused_bundles(app: Sphinx, exception: Exception | None) -> None:
+    """Remove from the built site each vendored bundle that no page loads (the widget manager
+    and MathJax, 3.6 MB together): a page with a widget or math gets its bundle, and a site
+    without any does not carry them. Every build copies the static files again, then decides."""
+    if exception is not None or app.builder.format != "html":
+        return
+    out = Path(app.outdir)
+    pages = [
+        page.read_text(encoding="utf-8", errors="replace")
+        for page in out.rglob("*.html")
+        if "_static" not in page.relative_to(out).parts
+    ]
+    for folder, script in VENDORED_BUNDLES.items():
+        if not any(script in page for page in pages):
+            shutil.rmtree(out / "_static" / folder, ignore_errors=True)
+
+
 def _reread_when_corpus_changes(
     app: Sphinx, env: Any, added: set[str], changed: set[str], removed: set[str]
 ) -> list[str]:
@@ -333,5 +352,6 @@ def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", _drop_thebe, priority=900)
     app.connect("html-page-context", _adjust_launch_buttons, priority=900)
     app.connect("html-page-context", _label_sidebar_toggles, priority=900)
+    app.connect("build-finished", _drop_unused_bundles)
     app.add_css_file("medialit.css")
     return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "2"}

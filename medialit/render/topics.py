@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 
 from medialit.corpus import Corpus, SourceError
-from medialit.corpus.errors import yaml_error_place
+from medialit.yamlfile import yaml_error_place
 
 TOPICS_FILE = "topics.yaml"
 TOPIC_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

@@ -1,4 +1,10 @@
-"""Charts of the class report as PNG data URIs with alt text (no colour-only encoding)."""
+"""Charts of the class report as PNG data URIs with alt text (no colour-only encoding).
+
+Colours come from the Okabe-Ito palette (told apart with the common colour-vision deficiencies)
+and only repeat what a hatch, a marker or a printed value already says. Figures are 5 inches
+wide with 14-point type, so a phone (390 px) shows them at about seven tenths of their size with
+text still about 13 px high.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +18,17 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 HATCHES = ["//", "..", "xx", "\\\\", "++", "oo"]
+# Okabe & Ito (2008), the light members first: black hatch lines stay visible on them.
+PALETTE = ["#E69F00", "#56B4E9", "#F0E442", "#009E73", "#CC79A7", "#D55E00", "#0072B2"]
+WIDTH = 5.0  # inches at 96 dpi: 480 px
+STYLE = {
+    "font.size": 14,
+    "axes.titlesize": 15,
+    "axes.labelsize": 14,
+    "xtick.labelsize": 14,
+    "ytick.labelsize": 14,
+    "hatch.linewidth": 1.0,
+}
 
 
 def _to_data_uri(figure) -> str:
@@ -21,20 +38,30 @@ def _to_data_uri(figure) -> str:
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
+@plt.style.context(STYLE)
 def score_distribution(totals: pd.DataFrame) -> str:
     """Box plots of the score fraction in each exercise set, with each student as a tick."""
     sets = sorted(totals["set"].unique())
-    figure, axes = plt.subplots(figsize=(7, 0.6 + 0.55 * len(sets)))
+    figure, axes = plt.subplots(figsize=(WIDTH, 0.9 + 0.6 * len(sets)))
     data = [totals.loc[totals["set"] == s, "fraction"] * 100 for s in sets]
-    axes.boxplot(data, orientation="horizontal", tick_labels=sets, widths=0.5)
+    axes.boxplot(
+        data,
+        orientation="horizontal",
+        tick_labels=sets,
+        widths=0.5,
+        patch_artist=True,
+        boxprops={"facecolor": PALETTE[1], "edgecolor": "black"},
+        medianprops={"color": "black", "linewidth": 2.5},  # a thick line, not a colour
+    )
     for row, values in enumerate(data, start=1):
-        axes.plot(values, [row] * len(values), "|", color="black", markersize=10, alpha=0.5)
+        axes.plot(values, [row] * len(values), "|", color="black", markersize=12, alpha=0.6)
     axes.set_xlim(-2, 102)
-    axes.set_xlabel("score (% of the set's graded points)")
-    axes.set_title("Score distribution per exercise set")
+    axes.set_xlabel("score (% of the set's points)")
+    axes.set_title("Score distribution per set")
     return _to_data_uri(figure)
 
 
+@plt.style.context(STYLE)
 def _percent_bars(
     labels: list[str],
     fractions: pd.Series,
@@ -44,12 +71,14 @@ def _percent_bars(
     hatches: list[str],
     fontsize: int,
 ) -> str:
-    """Horizontal bars of percentages, each with a hatch and its value printed at its end."""
-    figure, axes = plt.subplots(figsize=(7, 0.7 + row_height * len(labels)))
+    """Horizontal bars of percentages, each with a hatch (and a colour repeating it) and its
+    value printed at its end."""
+    figure, axes = plt.subplots(figsize=(WIDTH, 0.9 + row_height * len(labels)))
     values = fractions * 100
     bars = axes.barh(labels, values, color="white", edgecolor="black")
     for index, (bar, value) in enumerate(zip(bars, values, strict=True)):
         bar.set_hatch(hatches[index % len(hatches)])
+        bar.set_facecolor(PALETTE[index % len(hatches) % len(PALETTE)])
         axes.text(
             min(value + 1, 92),
             bar.get_y() + bar.get_height() / 2,
@@ -71,9 +100,9 @@ def item_means(items: pd.DataFrame) -> str:
         labels,
         items["mean_fraction"],
         "Mean score per item",
-        row_height=0.28,
+        row_height=0.38,
         hatches=["//"],
-        fontsize=8,
+        fontsize=13,
     )
 
 
@@ -83,7 +112,7 @@ def difficulty_bars(frame: pd.DataFrame, by: str, title: str) -> str:
         list(frame[by].astype(str)),
         frame["mean_fraction"],
         title,
-        row_height=0.4,
+        row_height=0.55,
         hatches=HATCHES,
-        fontsize=9,
+        fontsize=14,
     )

@@ -24,12 +24,16 @@ color:#1b1b1b;background:#fff}
 table{border-collapse:collapse;margin:1em 0;width:100%}caption{text-align:left;font-weight:600}
 th,td{border:1px solid #666;padding:.3em .5em;text-align:left;vertical-align:top}
 td.n{text-align:right;font-variant-numeric:tabular-nums}img{max-width:100%;height:auto}
-td{overflow-wrap:anywhere}.wide{overflow-x:auto;max-width:100%}
+td{overflow-wrap:break-word}td.text{min-width:14em}.wide{overflow-x:auto;max-width:100%}
+.wide:focus-visible{outline:3px solid #1b1b1b;outline-offset:2px}
+figure{margin:1em 0}figcaption{font-size:.95em}
+@media (max-width:40em){body{margin:1em auto}th,td{padding:.25em .4em}}
 .flag{font-weight:700}.flag::before{content:"\\26A0\\FE0F  "}
 .headline{display:flex;gap:1.5em;flex-wrap:wrap;padding:0;list-style:none}
 .headline li{border:2px solid #333;border-radius:.4em;padding:.5em 1em}
 .headline strong{display:block;font-size:1.6em}
 """
+LONG_TEXT = 30  # characters: a cell holding more is prose (a title, a summary), not a code
 
 
 def _table(frame: pd.DataFrame, caption: str, percent: tuple[str, ...] = ()) -> str:
@@ -42,6 +46,8 @@ def _table(frame: pd.DataFrame, caption: str, percent: tuple[str, ...] = ()) -> 
                 cells.append(f'<td class="n">{float(value):.0%}</td>')
             elif isinstance(value, int | float) and not isinstance(value, bool):
                 cells.append(f'<td class="n">{value:g}</td>' if pd.notna(value) else "<td>–</td>")
+            elif len(str(value)) > LONG_TEXT:  # keeps a readable width; the region scrolls
+                cells.append(f'<td class="text">{html.escape(str(value))}</td>')
             else:
                 cells.append(f"<td>{html.escape(str(value))}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
@@ -99,7 +105,7 @@ def build_report(table: pd.DataFrame, bundle: Bundle, title: str = "Class report
         _figure(
             charts.score_distribution(totals),
             "Box plots of student scores per exercise set; the table above gives the same figures.",
-            "Each dot is one student.",
+            "Each tick is one student; the thick line is the median.",
         )
     )
 

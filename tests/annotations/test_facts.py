@@ -94,6 +94,7 @@ def test_a_figure_that_disagrees_is_caught():
         ),
         ("- id: a\n  statement: S.\n  citation: C.\n  verified: maybe\n", "`verified` must be"),
         ("id: a\n", "a YAML list"),
+        ("- id: a\n  statement: [S.\n- id: b\n", r"facts.yaml, line 3: not valid YAML \("),
         ("- id: a\n  statement: S.\n  citation: C.\n  colour: red\n", "unknown field"),
     ],
 )
@@ -102,3 +103,8 @@ def test_a_malformed_facts_file_names_the_problem(tmp_path, content, message):
     path.write_text(content, encoding="utf-8")
     with pytest.raises(FactsFileError, match=message):
         load_facts(path)
+
+
+def test_a_missing_facts_file_says_how_to_create_it(tmp_path):
+    with pytest.raises(FactsFileError, match=r"missing.yaml: no facts file; create it"):
+        load_facts(tmp_path / "missing.yaml")

@@ -44,3 +44,20 @@ def test_the_fontawesome_stub_overrides_the_theme_script():
     stub = sphinx_ext.STATIC / "scripts" / "fontawesome.js"
     assert stub.stat().st_size < 1000
     assert Path(stub).read_text(encoding="utf-8").lstrip().startswith("/*")
+
+
+def _loads(site: Path, script: str) -> bool:
+    return any(
+        script in page.read_text(encoding="utf-8", errors="replace")
+        for page in site.rglob("*.html")
+        if "_static" not in page.relative_to(site).parts
+    )
+
+
+def test_a_built_site_publishes_a_vendored_bundle_only_if_a_page_loads_it(
+    student_site, instructor_site
+):
+    for built in (student_site, instructor_site):
+        for folder, script in sphinx_ext.VENDORED_BUNDLES.items():
+            published = (built / "_static" / folder).is_dir()
+            assert published == _loads(built, script), (built, folder)

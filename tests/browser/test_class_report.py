@@ -7,13 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from medialit.render.build import build_edition
 from medialit.render.class_report import SITE_PATH, STUDENTS
 from medialit.report.synthetic import synthetic_class_report
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
-SCREENSHOTS = ROOT / "_build" / "screenshots"
 PAGE = "book/instructor/class-report.html"
 
 
@@ -53,15 +51,8 @@ def test_the_report_shows_its_figures_and_every_chart(report_folder, serve, open
     assert visit.failed_responses == []
 
 
-@pytest.fixture(scope="module")
-def instructor_folder() -> Path:
-    return build_edition(ROOT, "instructor").html
-
-
-def test_the_instructor_page_shows_the_synthetic_class_report(
-    instructor_folder, serve, open_page, audit_site
-):
-    site = serve(instructor_folder, "instructor")
+def test_the_instructor_page_shows_the_synthetic_class_report(sites, open_page, audit_site):
+    site = sites["instructor"]
     problems = audit_site(site, [PAGE, SITE_PATH])
     assert problems == [], "\n".join(problems)
 
@@ -77,6 +68,4 @@ def test_the_instructor_page_shows_the_synthetic_class_report(
     report, visit = open_page(site, SITE_PATH)
     total, decoded = _loaded_images(report)
     assert total >= 4 and decoded == total
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    report.screenshot(path=str(SCREENSHOTS / "instructor-class-report.png"), full_page=False)
     assert visit.console_errors == [] and visit.outside_requests == []

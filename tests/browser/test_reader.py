@@ -6,7 +6,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from medialit.annotations.key import load_keys
-from medialit.render.reader import READER_PAGES
+from medialit.render.reader import READER_PAGES, READER_START
 
 pytestmark = pytest.mark.browser
 BLOCKING_IMPACTS = {"serious", "critical"}
@@ -49,11 +49,20 @@ def test_reader_toggles_layers_and_opens_notes_by_keyboard_offline_and_axe_clean
     article_id, key = _keyed_article()
     page, visit = open_page(sites["instructor"], f"{READER_PAGES.as_posix()}/{article_id}.html")
 
-    # Toggling a layer changes what is highlighted, and nothing else.
-    claims = len(key.layer("claims"))
+    # The page opens with one layer; ticking another adds it, unticking removes only it.
+    assert [
+        box.get_attribute("value") for box in page.locator("input[data-role=layer]:checked").all()
+    ] == list(READER_START)
+    claims, sourcing = len(key.layer("claims")), len(key.layer("sourcing"))
+    assert _visible(page, ".ml-badge.ml-b-sourcing") == sourcing > 0
+    assert _visible(page, ".ml-badge.ml-b-claims") == 0
+    assert _decoration(page, ".ml-hl.ml-l-claims") == "none"
+    page.locator("input[data-role=layer][value=claims]").check()
     assert _visible(page, ".ml-badge.ml-b-claims") == claims > 0
     assert "underline" in _decoration(page, ".ml-hl.ml-l-claims")
-    sourcing = _visible(page, ".ml-badge.ml-b-sourcing")
+    # Each box shows the line its layer draws.
+    sample = page.locator("input[data-role=layer][value=claims] ~ .ml-reader-sample .ml-l-claims")
+    assert sample.evaluate("node => getComputedStyle(node).textDecorationStyle") == "dashed"
     page.locator("input[data-role=layer][value=claims]").uncheck()
     assert _visible(page, ".ml-badge.ml-b-claims") == 0
     assert _decoration(page, ".ml-hl.ml-l-claims") == "none"

@@ -147,20 +147,32 @@ def test_an_article_ingest_did_not_write_is_not_overwritten(sources_copy):
     assert "was not written by ingest" in str(result.error)
 
 
-def test_a_hand_written_article_with_the_same_id_is_not_duplicated_or_overwritten(
-    sources_copy, tmp_path
-):
+def _write_by_hand(sources_copy: Path, article_id: str) -> tuple[Path, bytes]:
+    """A hand-written article with ``article_id`` at the path ingest would give the new site's
+    capture; returns the file and its bytes."""
     hand = sources_copy / "articles" / "2022-02-03-marten-harbour-town-votes.md"
     hand.write_text(
-        "---\narticle_id: harbour-town-votes\ntitle: By hand\nauthor: A. Writer\n"
+        f"---\narticle_id: {article_id}\ntitle: By hand\nauthor: A. Writer\n"
         "first_publisher: Test Weekly\nfirst_published: 2021-01-01\n"
         "rights_basis: test\nattribution: test\n---\n\nText.\n",
         encoding="utf-8",
     )
-    before = hand.read_bytes()
+    return hand, hand.read_bytes()
+
+
+def _drop_of_the_new_site(tmp_path: Path) -> Path:
+    """A drop folder holding only the new site's capture."""
     drop = tmp_path / "drop"
     drop.mkdir()
     shutil.copy(NEW_SITE, drop / "950_new_site.txt")
+    return drop
+
+
+def test_a_hand_written_article_with_the_same_id_is_not_duplicated_or_overwritten(
+    sources_copy, tmp_path
+):
+    hand, before = _write_by_hand(sources_copy, "harbour-town-votes")
+    drop = _drop_of_the_new_site(tmp_path)
     count = len(Corpus(sources_copy))
     (result,) = ingest(drop, sources_copy)
     assert hand.read_bytes() == before
@@ -169,17 +181,8 @@ def test_a_hand_written_article_with_the_same_id_is_not_duplicated_or_overwritte
 
 
 def test_a_hand_written_file_at_the_target_path_is_not_overwritten(sources_copy, tmp_path):
-    hand = sources_copy / "articles" / "2022-02-03-marten-harbour-town-votes.md"
-    hand.write_text(
-        "---\narticle_id: by-hand\ntitle: By hand\nauthor: A. Writer\n"
-        "first_publisher: Test Weekly\nfirst_published: 2021-01-01\n"
-        "rights_basis: test\nattribution: test\n---\n\nText.\n",
-        encoding="utf-8",
-    )
-    before = hand.read_bytes()
-    drop = tmp_path / "drop"
-    drop.mkdir()
-    shutil.copy(NEW_SITE, drop / "950_new_site.txt")
+    hand, before = _write_by_hand(sources_copy, "by-hand")
+    drop = _drop_of_the_new_site(tmp_path)
     (result,) = ingest(drop, sources_copy)
     assert hand.read_bytes() == before
     assert "already holds another article" in str(result.error)

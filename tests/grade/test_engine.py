@@ -292,7 +292,10 @@ def test_a_changed_submission_is_regraded(class_folder, kit, tmp_path) -> None:
 def test_an_interrupted_run_resumes_where_it_stopped(class_folder, kit, tmp_path) -> None:
     root, _ = class_folder
     subs = tmp_path / "subs"
-    slow = "import time\ndef find_direct_quotes(text):\n    time.sleep(0.03)\n    return []\n"
+    # Slow enough (5 checks of 0.1 s a submission: about 6 s for the class on 2 workers) that a
+    # starved test process on a loaded machine still sees 4 results and interrupts well before
+    # the last one: at 0.03 s a check the whole class was sometimes done before the interrupt.
+    slow = "import time\ndef find_direct_quotes(text):\n    time.sleep(0.1)\n    return []\n"
     for number in range(24):
         kit.write_submission(subs, f"s{number:02d}", kit.notebook(kit.RIGHT, slow))
     out = tmp_path / "out"

@@ -77,15 +77,18 @@ def test_medialit_grade_stops_cleanly_and_resumes(slow_class, tmp_path, signum) 
     command = [sys.executable, "-m", "medialit", "grade", str(subs), "--bundle", str(grader)]
     command += ["--out", str(out), "--workers", "2"]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    _wait_for_cache(out, 3, process)
+    _wait_for_cache(out, 4, process)
     process.send_signal(signum)
     _, err = process.communicate(timeout=60)
     assert process.returncode == 130, err
     assert "run the same command again" in " ".join(err.split())
-    done = len(list((out / "cache").glob("*.json")))
-    rows = _rows(out / "gradebook.csv")
-    assert 3 <= done < 10
-    assert len({row["student"] for row in rows}) >= 3  # what was graded is written
+    cached = {path.name.split("~")[0] for path in (out / "cache").glob("*.json")}
+    written = {row["student"] for row in _rows(out / "gradebook.csv")}
+    assert 4 <= len(cached) < 10
+    # What the run had received is written; each of the 2 workers may have cached one more
+    # result that had not reached the run when it stopped (the re-run reuses it).
+    assert written <= cached and len(written) >= len(cached) - 2
+    done = len(cached)
     assert not list(out.rglob(".*.tmp"))
     again = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert again.returncode == 0, again.stderr

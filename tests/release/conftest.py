@@ -44,6 +44,16 @@ def clean_venv(release: Released) -> Path:
     venv = base / f"venv-{digest}"
     python = str(venv / "bin" / "python")
     environment = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+
+    def pip_install(*arguments: str, timeout: int) -> None:
+        subprocess.run(
+            [python, "-m", "pip", "install", "--quiet", *arguments],
+            check=True,
+            timeout=timeout,
+            cwd=base,
+            env=environment,
+        )
+
     with open(base / ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         wheel = base / release.wheel.name  # installed from outside the repository
@@ -51,45 +61,14 @@ def clean_venv(release: Released) -> Path:
         if not (venv / ".ready").exists():
             shutil.rmtree(venv, ignore_errors=True)
             subprocess.run([_python311(), "-m", "venv", str(venv)], check=True, timeout=300)
-            subprocess.run(
-                [
-                    python,
-                    "-m",
-                    "pip",
-                    "install",
-                    "--quiet",
-                    "-c",
-                    str(ROOT / "requirements.txt"),
-                    str(wheel),
-                    "ipykernel",
-                ],
-                check=True,
-                timeout=900,
-                cwd=base,
-                env=environment,
-            )
+            pip_install("-c", str(ROOT / "requirements.txt"), str(wheel), "ipykernel", timeout=900)
             (venv / ".ready").touch()
         # Reinstall only a wheel with other contents: parallel workers build the same one, and
         # reinstalling under a running test would pull the package from under it.
         marker = venv / ".wheel-contents"
         contents = _contents(release.wheel)
         if not marker.exists() or marker.read_text() != contents:
-            subprocess.run(
-                [
-                    python,
-                    "-m",
-                    "pip",
-                    "install",
-                    "--quiet",
-                    "--no-deps",
-                    "--force-reinstall",
-                    str(wheel),
-                ],
-                check=True,
-                timeout=300,
-                cwd=base,
-                env=environment,
-            )
+            pip_install("--no-deps", "--force-reinstall", str(wheel), timeout=300)
             marker.write_text(contents)
     return venv
 

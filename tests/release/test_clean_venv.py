@@ -52,6 +52,22 @@ def outside(release: Released, tmp_path_factory: pytest.TempPathFactory) -> Path
     return folder
 
 
+def _run_python(venv: Path, folder: Path, script: str) -> subprocess.CompletedProcess:
+    """Run ``script`` with the venv's Python in ``folder``, with no MEDIALIT_* or PYTHON*
+    variable of this session; fails the test with its stderr if the script fails."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("MEDIALIT", "PYTHON"))}
+    done = subprocess.run(
+        [str(venv / "bin" / "python"), "-c", script],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=environment,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done
+
+
 def test_the_installed_package_finds_its_own_data(clean_venv: Path, outside: Path):
     script = (
         "import medialit, medialit.corpus as c, pathlib;"
@@ -60,16 +76,7 @@ def test_the_installed_package_finds_its_own_data(clean_venv: Path, outside: Pat
         "print(c.default_sources()); print(len(c.default()));"
         "print([p.stem for p in key_paths()])"
     )
-    environment = {k: v for k, v in os.environ.items() if not k.startswith(("MEDIALIT", "PYTHON"))}
-    done = subprocess.run(
-        [str(clean_venv / "bin" / "python"), "-c", script],
-        cwd=outside,
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
-        env=environment,
-    )
+    done = _run_python(clean_venv, outside, script)
     package, version, sources, count, keys = done.stdout.strip().split("\n")
     assert package.startswith(str(clean_venv)) and sources.startswith(str(clean_venv))
     assert version == ROOT.joinpath("pyproject.toml").read_text().split('version = "')[1][:5]
@@ -88,16 +95,7 @@ except (OSError, ValueError) as error:
     print("refused", type(error).__name__)
 print(len(load_key("putin-changed-stance").annotations))
 """
-    environment = {k: v for k, v in os.environ.items() if not k.startswith(("MEDIALIT", "PYTHON"))}
-    done = subprocess.run(
-        [str(clean_venv / "bin" / "python"), "-c", script],
-        cwd=outside,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=environment,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
+    done = _run_python(clean_venv, outside, script)
     refused, published = done.stdout.strip().split("\n")
     assert refused.startswith("refused") and int(published) > 20
 

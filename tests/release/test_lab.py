@@ -4,29 +4,18 @@ walk-through opens as a notebook, not as text."""
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from medialit.release.build import Released
+from tests.live import PROJECT_CONFIG, jupyter_server, open_in_lab
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "medialit-release-test"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -37,85 +26,19 @@ def lab(release: Released, tmp_path_factory: pytest.TempPathFactory):
     root = base / "root"
     shutil.copytree(release.student, root / "release")
     shutil.copytree(ROOT / "notebooks", root / "myst")
-    folders = {
-        name: base / name.lower()
-        for name in (
-            "HOME",
-            "JUPYTER_CONFIG_DIR",
-            "JUPYTER_RUNTIME_DIR",
-            "JUPYTERLAB_SETTINGS_DIR",
-            "JUPYTERLAB_WORKSPACES_DIR",
-            "IPYTHONDIR",
-        )
-    }
-    for folder in folders.values():
-        folder.mkdir()
-    notices = folders["JUPYTERLAB_SETTINGS_DIR"] / "@jupyterlab" / "apputils-extension"
-    notices.mkdir(parents=True)
-    (notices / "notification.jupyterlab-settings").write_text(
-        '{"fetchNews": "false", "checkForUpdates": false}', encoding="utf-8"
-    )
-    environment = {
-        **os.environ,
-        **{name: str(path) for name, path in folders.items()},
-        "JUPYTER_CONFIG_PATH": str(ROOT / "jupyter-config"),  # what `make lab` passes
-    }
-    port = _free_port()
-    log = (base / "server.log").open("w")
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).with_name("jupyter-lab")),
-            "--no-browser",
-            "--allow-root",
-            f"--ServerApp.token={TOKEN}",
-            "--ServerApp.ip=127.0.0.1",
-            f"--ServerApp.port={port}",
-            "--ServerApp.port_retries=0",
-            f"--ServerApp.root_dir={root}",
-            "--LabApp.news_url=",
-        ],
-        cwd=root,
-        env=environment,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}api/status?token={TOKEN}", timeout=2):
-                break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                log.close()
-                pytest.fail("JupyterLab did not start:\n" + (base / "server.log").read_text())
-            time.sleep(0.3)
-    yield url
-    server.terminate()
-    try:
-        server.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        server.kill()
-    log.close()
+    with jupyter_server("jupyter-lab", base, root, TOKEN, config_path=PROJECT_CONFIG) as url:
+        yield url
 
 
 def _open(browser, url: str, path: str, workspace: str):
-    context = browser.new_context(viewport={"width": 1300, "height": 1000})
-    page = context.new_page()
-    page.set_default_timeout(90_000)
-    page.outside = []
-
-    def only_the_server(route):
-        if route.request.url.startswith(url):
-            route.continue_()
-        else:
-            page.outside.append(route.request.url)
-            route.abort()
-
-    page.route("**/*", only_the_server)
-    page.goto(f"{url}lab/workspaces/{workspace}/tree/{path}?reset&token={TOKEN}")
-    return context, page
+    return open_in_lab(
+        browser,
+        url,
+        path,
+        workspace=workspace,
+        token=TOKEN,
+        viewport={"width": 1300, "height": 1000},
+    )
 
 
 def test_a_release_notebook_opens_with_explanations_folded(browser, lab):

@@ -116,3 +116,11 @@ def test_placeholders_are_refused_and_github_repository_fills_them():
     assert settings.site_url == "https://uni-x.github.io/media/"
     assert settings.placeholders() == [f"launch_buttons.jupyterhub_url: {settings.hub_url}"]
     assert load_settings(ROOT, {}).placeholders()  # a local build accepts them (not publishing)
+
+
+def test_a_config_that_is_not_yaml_names_the_line(tmp_path):
+    (tmp_path / "_config.yml").write_text("title: x\nrepository: [a\n", encoding="utf-8")
+    with pytest.raises(SettingsError, match=r"_config.yml, line 3: not valid YAML \("):
+        load_settings(tmp_path, {})
+    with pytest.raises(SettingsError, match=r"not found\. Fix: run from the course"):
+        load_settings(tmp_path / "elsewhere", {})

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from medialit.corpus import Corpus, default
 from medialit.widgets.store import AnswersFile
+from tests.live import jupyter_server
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 
@@ -38,88 +35,19 @@ def site_url(sites) -> str:
     return sites["student"].base_url
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-# --------------------------------------------------------------------------- live JupyterLab
+# --------------------------------------------------------------------------- live Jupyter
 
 LAB_TOKEN = "medialit-widget-test"
-
-
-def _lab_environment(base: Path) -> dict[str, str]:
-    """A throw-away HOME and Jupyter config, runtime, settings and workspace folders."""
-    folders = {
-        "HOME": base / "home",
-        "JUPYTER_CONFIG_DIR": base / "config",
-        "JUPYTER_RUNTIME_DIR": base / "runtime",
-        "JUPYTERLAB_SETTINGS_DIR": base / "settings",
-        "JUPYTERLAB_WORKSPACES_DIR": base / "workspaces",
-        "IPYTHONDIR": base / "ipython",
-    }
-    for folder in folders.values():
-        folder.mkdir(parents=True, exist_ok=True)
-    notices = folders["JUPYTERLAB_SETTINGS_DIR"] / "@jupyterlab" / "apputils-extension"
-    notices.mkdir(parents=True)
-    (notices / "notification.jupyterlab-settings").write_text(
-        '{"fetchNews": "false", "checkForUpdates": false}', encoding="utf-8"
-    )
-    return {**os.environ, **{name: str(path) for name, path in folders.items()}}
 
 
 def _jupyter_server(tmp_path_factory, app: str):
     """A Jupyter server (``jupyter-lab`` or ``jupyter-notebook``) on 127.0.0.1 serving a fresh
     folder; yields (url, folder, token), then stops it."""
-    import time
-    import urllib.request
-
     base = tmp_path_factory.mktemp(app.removeprefix("jupyter-"))
     root = base / "notebooks"
     root.mkdir()
-    port = free_port()
-    log = (base / "server.log").open("w")
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).with_name(app)),
-            "--no-browser",
-            "--allow-root",
-            f"--ServerApp.token={LAB_TOKEN}",
-            "--ServerApp.ip=127.0.0.1",
-            f"--ServerApp.port={port}",
-            "--ServerApp.port_retries=0",
-            f"--ServerApp.root_dir={root}",
-            "--LabApp.news_url=",
-            "--ServerApp.open_browser=False",
-        ],
-        cwd=root,
-        env=_lab_environment(base),
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}api/status?token={LAB_TOKEN}", timeout=2):
-                break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                log.close()
-                pytest.fail(
-                    f"{app} did not start:\n"
-                    + (base / "server.log").read_text(encoding="utf-8")[-3000:]
-                )
-            time.sleep(0.3)
-    yield url, root, LAB_TOKEN
-    server.terminate()
-    try:
-        server.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        server.kill()
-    log.close()
+    with jupyter_server(app, base, root, LAB_TOKEN) as url:
+        yield url, root, LAB_TOKEN
 
 
 @pytest.fixture(scope="module")

@@ -14,6 +14,7 @@ from medialit.corpus import default
 from medialit.grade.answers import read_annotations
 from medialit.render.annotator_data import ANNOTATOR_STATIC
 from medialit.render.article_page import annotate_section, paragraph_html
+from tests.live import only_to
 from tests.widgets import annotator_driver as drive
 
 pytestmark = pytest.mark.browser
@@ -58,15 +59,7 @@ def page(browser, site):
     context = browser.new_context(viewport={"width": 1280, "height": 1000}, accept_downloads=True)
     page = context.new_page()
     page.outside, page.errors = [], []
-
-    def only_the_site(route):
-        if route.request.url.startswith(site.base_url):
-            route.continue_()
-        else:
-            page.outside.append(route.request.url)
-            route.abort()
-
-    page.route("**/*", only_the_site)
+    only_to(page, site.base_url, page.outside)
     page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda error: page.errors.append(str(error)))
     page.goto(f"{site.base_url}book/articles/{ARTICLE}.html")
@@ -204,15 +197,7 @@ def test_the_built_article_page_runs_the_annotator_offline(browser, site_url):
     context = browser.new_context(viewport={"width": 1280, "height": 1000})
     page = context.new_page()
     outside, errors = [], []
-
-    def only_the_site(route):
-        if route.request.url.startswith(site_url):
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
-
-    page.route("**/*", only_the_site)
+    only_to(page, site_url, outside)
     failed = []
     # A missing resource is checked by its address below (the browser asks every site for a
     # /favicon.ico, which the book does not have: not this page's business).

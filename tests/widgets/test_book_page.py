@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from medialit.render.topics import load_topics
+from tests.live import only_to
 
 pytestmark = pytest.mark.browser
 
@@ -24,15 +25,7 @@ def _open(browser, site_url: str, path: str):
     context = browser.new_context()
     page = context.new_page()
     page.outside, page.errors = [], []
-
-    def only_the_site(route):
-        if route.request.url.startswith(site_url):
-            route.continue_()
-        else:
-            page.outside.append(route.request.url)
-            route.abort()
-
-    page.route("**/*", only_the_site)
+    only_to(page, site_url, page.outside)
     page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda error: page.errors.append(str(error)))
     page.goto(site_url + path)

@@ -11,6 +11,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from tests.live import only_to, open_in_lab
 from tests.widgets import annotator_driver as drive
 
 pytestmark = pytest.mark.browser
@@ -37,22 +38,16 @@ def _write_notebook(folder: Path, name: str) -> None:
 
 
 def _open(browser, url: str, name: str, token: str):
-    context = browser.new_context(viewport={"width": 1400, "height": 1100})
-    page = context.new_page()
-    page.set_default_timeout(90_000)  # a kernel on a busy 2-core machine can take a while
-    page.outside = []
-
-    def only_the_server(route):
-        if route.request.url.startswith(url):
-            route.continue_()
-        else:
-            page.outside.append(route.request.url)
-            route.abort()
-
-    page.route("**/*", only_the_server)
     # A workspace of its own, reset, so that no other notebook is restored beside this one.
     workspace = name.removesuffix(".ipynb") + f"-{next(_OPENED)}"
-    page.goto(f"{url}lab/workspaces/{workspace}/tree/{name}?reset&token={token}")
+    context, page = open_in_lab(
+        browser,
+        url,
+        name,
+        workspace=workspace,
+        token=token,
+        viewport={"width": 1400, "height": 1100},
+    )
     page.wait_for_selector('.jp-Notebook-ExecutionIndicator[data-status="idle"]', timeout=60_000)
     page.wait_for_function(
         "document.querySelector('.jp-StatusBar-Widget')"
@@ -224,15 +219,7 @@ def test_the_annotator_in_notebook_7(browser, notebook7, corpus):
     page = context.new_page()
     page.set_default_timeout(90_000)
     outside = []
-
-    def only_the_server(route):
-        if route.request.url.startswith(url):
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
-
-    page.route("**/*", only_the_server)
+    only_to(page, url, outside)
     try:
         page.goto(f"{url}notebooks/{name}?token={token}")
         page.wait_for_selector(".jp-Cell .jp-InputArea-editor")
