@@ -300,7 +300,7 @@ def assign(sources: list[Path], out: Path) -> Assigned:
     (``bundle.json`` and one Gradescope autograder per set)."""
     import nbformat
 
-    from medialit.assign.gradescope import write_autograder
+    from medialit.assign.gradescope import course_policy, write_autograder
 
     out = Path(out)
     sets: dict[str, ExerciseSet] = {}
@@ -322,5 +322,8 @@ def assign(sources: list[Path], out: Path) -> Assigned:
         release_paths.append(path)
     bundle = Bundle(sets, texts)
     bundle_path = write_bundle(bundle, out / GRADER)
-    autograders = [write_autograder(bundle.only([s]), out / GRADER / "gradescope", s) for s in sets]
+    policy = course_policy(sources)
+    autograders = [
+        write_autograder(bundle.only([s]), out / GRADER / "gradescope", s, policy) for s in sets
+    ]
     return Assigned(release_paths, bundle_path, autograders)

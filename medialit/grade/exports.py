@@ -115,34 +115,41 @@ def feedback_markdown(student: str, results: list[SubmissionResult], bundle: Bun
 
 
 def gradescope_results(results: list[SubmissionResult], bundle: Bundle) -> dict:
-    """Gradescope's results.json for one student (items graded by hand count 0 of 0 here).
+    """Gradescope's results.json for one student. An item waiting for a person (a reflection)
+    carries no score, maximum or status, so Gradescope shows it neutral, named "pending",
+    neither passed nor failed; the message speaks of hand grading only when the set has some.
     Outputs are declared markdown and escaped as such: Gradescope renders them, and a
     student's text must show as typed, not as markup."""
     tests = []
     notes = []
+    waiting: list[float] = []
     for submission in results:
         exercise = bundle.sets[submission.set_id]
         if said := read_from(submission, exercise):
             notes.append(markdown_text(said))
         titles = {item.id: item.title for item in exercise.items}
         for item in submission.items:
-            pending = item.status == "pending"
-            tests.append(
-                {
-                    "name": printable(
-                        f"{exercise.title}: {item.item} {titles.get(item.item, '')}".strip(),
-                        keep="",
-                    ),
-                    "number": f"{submission.set_id}.{item.item}",
-                    "score": 0 if pending else item.points,
-                    "max_score": 0 if pending else item.max_points,
-                    "status": "passed" if item.status == "correct" else "failed",
-                    "output": markdown_text(item.feedback),
-                    "visibility": "visible",
-                }
+            name = printable(
+                f"{exercise.title}: {item.item} {titles.get(item.item, '')}".strip(), keep=""
             )
-    score = round(sum(t["score"] for t in tests), 2)
-    output = "Automatic grading finished. Reflections are graded by hand later."
+            test: dict = {"name": name, "number": f"{submission.set_id}.{item.item}"}
+            if item.status == "pending":
+                waiting.append(item.max_points)
+                test["name"] = f"{name} (pending: graded by hand, {item.max_points:g} points)"
+            else:
+                test["score"] = item.points
+                test["max_score"] = item.max_points
+                test["status"] = "passed" if item.status == "correct" else "failed"
+            test.update(output=markdown_text(item.feedback), visibility="visible")
+            tests.append(test)
+    score = round(sum(t.get("score", 0) for t in tests), 2)
+    output = "Automatic grading finished."
+    if waiting:
+        items = "item waits" if len(waiting) == 1 else "items wait"
+        output += (
+            f" {len(waiting)} {items} for a person to grade ({sum(waiting):g} points, not in "
+            "this score yet); they show as pending."
+        )
     return {
         "score": score,
         "output": " ".join([output, *notes]),

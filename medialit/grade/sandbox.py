@@ -194,11 +194,10 @@ def _read_outcomes(raw: bytes, count: int) -> tuple[list[dict | None], str | Non
 
 
 def _private_folder(uid: int | None) -> Path:
-    """The unsafe mode's working folder: a fresh one, closed to everyone but its user."""
-    base = Path(tempfile.gettempdir()) / "medialit-sandbox"
-    base.mkdir(mode=0o711, exist_ok=True)
-    os.chmod(base, 0o711)  # others may enter a run directory they own, not list the others
-    workdir = Path(tempfile.mkdtemp(prefix="run-", dir=base))
+    """The unsafe mode's working folder: a fresh one of this run's own (mkdtemp: mode 0700,
+    directly in the temp folder, so no folder left by another user, root included, stands in
+    the way), given to the child's user, removed when the run ends."""
+    workdir = Path(tempfile.mkdtemp(prefix="medialit-sandbox-"))
     if uid is not None:
         os.chown(workdir, uid, uid)
     return workdir

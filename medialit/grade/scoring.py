@@ -63,6 +63,9 @@ def _hint(item: Item) -> str:
 
 
 def _missing(item: Item, what: str) -> ItemResult:
+    if item.manual:  # a person grades it, blank or not: pending, with a note, never 0 points
+        note = f"Pending manual grading. {what} As it stands a person will find nothing to grade."
+        return ItemResult(item.id, item.kind, None, item.points, "pending", note)
     return result(item, 0, f"{what}{_hint(item)}", "missing")
 
 

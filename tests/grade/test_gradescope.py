@@ -66,12 +66,15 @@ def test_run_autograder_grades_one_submission(tmp_path, autograder_zip) -> None:
     results = json.loads((root / "results" / "results.json").read_text())
     bundle = load_bundle(root / "source")
     by_number = {test["number"]: test for test in results["tests"]}
+    check = by_number.pop("sourcing.0")  # what was read, shown at once; scores after the due date
+    assert check["visibility"] == "visible" and "score" not in check
+    assert {test["visibility"] for test in by_number.values()} == {"after_due_date"}
     assert set(by_number) == {f"sourcing.{item.id}" for item in bundle.sets["sourcing"].items}
     # the reference answers score full marks except the annotations, which were not uploaded
     assert by_number["sourcing.q7"]["score"] == 0 and by_number["sourcing.q7"]["status"] == "failed"
     assert results["score"] == bundle.sets["sourcing"].max_points - 3
     expected = grade_task(Task("x", "sourcing", root / "submission", "sourcing (2).ipynb"), bundle)
-    assert [test["score"] for test in results["tests"]] == [row.points for row in expected]
+    assert [test["score"] for test in by_number.values()] == [row.points for row in expected]
     assert all(test["output"] for test in results["tests"])
 
 
@@ -83,7 +86,7 @@ def test_a_broken_upload_still_gets_results(tmp_path, autograder_zip) -> None:
     assert done.returncode == 0, done.stderr
     results = json.loads((root / "results" / "results.json").read_text())
     assert results["score"] == 0
-    assert all(test["output"].startswith("ungradable: ") for test in results["tests"])
+    assert results["tests"] == [] and results["output"].startswith("Not graded: sourcing.ipynb")
     assert (root / "submission" / "sourcing.ipynb").read_bytes() == upload
 
 
