@@ -25,11 +25,13 @@ UNSAFE_ENV = "MEDIALIT_UNSAFE_NO_SANDBOX"
 UNSAFE_FLAG = "--unsafe-no-sandbox"
 SANDBOX_UID = 65534  # "nobody": owns nothing on the machine
 RUNNER_PATH = "/sandbox/runner.py"  # inside the sandbox only; filled from a pipe
-# How the child's interpreter starts: no site, no user site, no bytecode, no script folder on
-# sys.path (-P). Not -I: it would ignore PYTHONHASHSEED, and a fixed seed makes a run of the
-# same code give the same result every time (a set's order, hash() values), whichever
-# grader or process runs it. The environment is the grader's own (bubblewrap's --clearenv).
-PYTHON_FLAGS = ["-s", "-S", "-B", "-P"]
+# How the child's interpreter starts: no site, no user site, no bytecode. Not -I: it would
+# ignore PYTHONHASHSEED, and a fixed seed makes a run of the same code give the same result
+# every time (a set's order, hash() values), whichever grader or process runs it. Not -P
+# either: Python 3.10 (Gradescope's image) does not know it, and the script's folder it would
+# keep off sys.path is /sandbox, which holds only the read-only runner. The environment is the
+# grader's own (bubblewrap's --clearenv).
+PYTHON_FLAGS = ["-s", "-S", "-B"]
 CHILD_ENV = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "PYTHONHASHSEED": "0"}
 TMP_BYTES = 1024 * 1024  # the private /tmp holds at most this much
 _UNSAFE: list[bool] = []  # set by allow_unsafe() (a flag); the environment variable also counts
@@ -73,8 +75,7 @@ def interpreter() -> tuple[str, str]:
     """The interpreter for the child and the folder it is installed in: MEDIALIT_SANDBOX_PYTHON,
     else the real interpreter behind this one (a virtual environment's base) if every user can
     run it (bubblewrap starts as an unprivileged user when grading as root), else a system
-    python3 (the runner needs the standard library only, of Python 3.11 or later: it starts
-    with ``-P``).
+    python3 (the runner needs the standard library only, of Python 3.10 or later).
     """
     chosen = os.environ.get("MEDIALIT_SANDBOX_PYTHON")
     candidates = [Path(chosen)] if chosen else []
@@ -127,7 +128,7 @@ def bwrap_command(runner_fd: int, executable: str | None = None) -> list[str]:
     >>> {"--unshare-all", "--unshare-user", "--die-with-parent", "--new-session"} <= set(command)
     True
     >>> command[command.index("--uid") + 1], command[-4:], "--proc" in command
-    ('65534', ['-S', '-B', '-P', '/sandbox/runner.py'], False)
+    ('65534', ['-s', '-S', '-B', '/sandbox/runner.py'], False)
     """
     python, prefix = interpreter()
     if executable:
