@@ -255,26 +255,29 @@ ENTMAN_FUNCTIONS = _set(
         "problem_definition",
         "Problem definition",
         "PROBLEM",
-        "Says what the situation is and what is at stake: what an actor is doing, with what costs "
-        "and benefits.",
+        "Presents a state of affairs as a problem for someone: names a harm, risk, tension, "
+        "grievance, failure or offence as the issue at stake.",
     ),
     (
         "causal_interpretation",
         "Causal interpretation",
         "CAUSE",
-        "Says what or who brought the situation about.",
+        "Attributes the situation to an agent or cause, by a causal connective or a sequence the "
+        "text presents as cause (responded to ... by); a bare 'after' is not enough.",
     ),
     (
         "moral_evaluation",
         "Moral evaluation",
         "JUDGE",
-        "Judges the actors or their actions: praise, blame, approval, condemnation.",
+        "Grades actors or their actions as good or bad: praise, blame, approval, condemnation "
+        "(a policy grade included).",
     ),
     (
         "treatment_recommendation",
         "Treatment recommendation",
         "REMEDY",
-        "Says what should be done about the situation, or what a remedy would bring.",
+        "Proposes or demands an action: should, must, needs to, an imperative, or a verb of "
+        "proposing; a reported plan or intention is not one.",
     ),
 )
 
