@@ -15,6 +15,7 @@ import pytest
 from medialit.assign.build import assign
 from medialit.grade.bundle import load_bundle
 from medialit.grade.engine import Task, grade_task
+from tests.gradescope_layout import gradescope_root
 
 REPO = Path(__file__).parents[2]
 
@@ -25,18 +26,6 @@ def autograder_zip(tmp_path_factory) -> Path:
     done = assign([REPO / "exercises" / "sourcing.md"], out)
     (zip_path,) = done.gradescope
     return zip_path
-
-
-def gradescope_root(tmp_path: Path, zip_path: Path) -> Path:
-    """/autograder as Gradescope lays it out: source/ (the zip), submission/, results/."""
-    root = tmp_path / "autograder"
-    with zipfile.ZipFile(zip_path) as archive:
-        archive.extractall(root / "source")
-    for name in ("setup.sh", "run_autograder"):
-        (root / "source" / name).chmod(0o755)
-    (root / "submission").mkdir()
-    (root / "results").mkdir()
-    return root
 
 
 def run(script: Path, root: Path) -> subprocess.CompletedProcess:
