@@ -156,6 +156,8 @@ def build_set(source: src.SourceNotebook) -> tuple[ExerciseSet, dict[str, str], 
     texts: dict[str, str] = {}
     for number, spec, cell_source in src.item_specs(source):
         where = f"{source.path}, cell {number} (item {spec.get('id')!r})"
+        for name, value in source.defaults.items():  # the set's default, unless the item says
+            spec.setdefault(name, value)
         blocks = src.solution_blocks(cell_source)
         kind = spec.get("kind")
         if kind in ("label", "span", "set", "number", "reflection", "confidence"):
@@ -300,7 +302,12 @@ def assign(sources: list[Path], out: Path) -> Assigned:
     (``bundle.json`` and one Gradescope autograder per set)."""
     import nbformat
 
-    from medialit.assign.gradescope import course_policy, write_autograder
+    from medialit.assign.gradescope import (
+        course_late_policy,
+        course_policy,
+        write_autograder,
+        write_late,
+    )
 
     out = Path(out)
     sets: dict[str, ExerciseSet] = {}
@@ -320,10 +327,13 @@ def assign(sources: list[Path], out: Path) -> Assigned:
         atomic_write_text(path, nbformat.writes(notebook))
         os.chmod(path, 0o644)
         release_paths.append(path)
+    late = course_late_policy(sources, list(sets))
     bundle = Bundle(sets, texts)
     bundle_path = write_bundle(bundle, out / GRADER)
+    write_late(out / GRADER, late)
     policy = course_policy(sources)
     autograders = [
-        write_autograder(bundle.only([s]), out / GRADER / "gradescope", s, policy) for s in sets
+        write_autograder(bundle.only([s]), out / GRADER / "gradescope", s, policy, late)
+        for s in sets
     ]
     return Assigned(release_paths, bundle_path, autograders)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +40,7 @@ class SourceNotebook:
     set_id: str
     title: str
     notebook: Any  # nbformat NotebookNode
+    defaults: dict[str, str] = field(default_factory=dict)  # feedback_level/visibility per set
 
 
 def exercise_sources(folder: Path) -> list[Path]:
@@ -75,7 +76,12 @@ def read_source(path: Path) -> SourceNotebook:
             f"{path}: the front matter needs `medialit: {{set: <name>, title: ...}}` "
             "(the set name becomes the notebook's file name, e.g. sourcing)"
         )
-    return SourceNotebook(path, set_id, str(meta.get("title") or set_id), notebook)
+    from medialit.grade.visibility import RELEASE_FIELDS, release_problem
+
+    defaults = {name: meta[name] for name in RELEASE_FIELDS if name in meta}
+    if problem := release_problem(defaults):
+        raise SourceError(f"{path}, front matter: {problem}")
+    return SourceNotebook(path, set_id, str(meta.get("title") or set_id), notebook, defaults)
 
 
 def solution_blocks(source: str) -> list[str]:

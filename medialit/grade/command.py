@@ -35,6 +35,12 @@ def add_parser(verbs: argparse._SubParsersAction) -> None:
         help="a Canvas gradebook export, to fill the Canvas identity columns",
     )
     grade.add_argument(
+        "--submitted-at",
+        default=None,
+        help="CSV with the columns student,set,submitted_at (from the LMS) for the late policy; "
+        "without it, each student's timestamp.txt (nbgrader's) is read",
+    )
+    grade.add_argument(
         "--max-notebook-mb",
         type=float,
         default=DEFAULT_MAX_MB,
@@ -54,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-    from medialit.grade import exports, isolation
+    from medialit.grade import exports, isolation, late
     from medialit.grade.bundle import BundleError, load_bundle
     from medialit.grade.engine import Interrupted, grade_class
     from medialit.grade.plugin import default_out
@@ -65,6 +71,17 @@ def run(args: argparse.Namespace) -> int:
     try:
         bundle = load_bundle(Path(args.bundle))
         roster = exports.read_roster(Path(args.roster)) if args.roster else None
+        late_rule = late.load_late(Path(args.bundle))
+        if args.submitted_at and late_rule is None:
+            raise ValueError(
+                f"--submitted-at: the bundle {args.bundle} has no late policy; write "
+                "exercises/late.yaml and run `medialit assign` again"
+            )
+        times = (
+            late.read_times_csv(Path(args.submitted_at), late_rule.timezone)
+            if (args.submitted_at)
+            else None
+        )
     except (BundleError, OSError, ValueError) as error:
         console.print(f"error: {error}", style="bold red", markup=False)
         return 2
@@ -115,7 +132,8 @@ def run(args: argparse.Namespace) -> int:
             console.print(f"error: {error}", style="bold red", markup=False)
             return 2
         except Interrupted as stop:
-            written = exports.write_outputs(stop.run.results, bundle, out, roster)
+            lateness = _lateness(late_rule, stop.run.results, submissions, times, console)
+            written = exports.write_outputs(stop.run.results, bundle, out, roster, lateness)
             console.print(
                 f"stopped: {len(stop.run.results)} of {stop.total} submissions graded and "
                 f"written to {written['gradebook']} (partial); run the same command again to "
@@ -124,12 +142,36 @@ def run(args: argparse.Namespace) -> int:
                 soft_wrap=True,
             )
             return 130
-    written = exports.write_outputs(run_.results, bundle, out, roster)
+    lateness = _lateness(late_rule, run_.results, submissions, times, console)
+    written = exports.write_outputs(run_.results, bundle, out, roster, lateness)
     print_summary(console, run_, bundle)
     console.print(f"graded {run_.graded}, reused {run_.reused} unchanged, in {run_.seconds:.1f} s")
     for name, path in written.items():
         console.print(f"{name}: {path}")
     return 0
+
+
+def _lateness(rule: Any, results: list, submissions: Path, times: Any, console: Any) -> Any:
+    """The late policy applied to each graded submission (None without a policy); says how
+    many have no submission time, which the rule then leaves alone."""
+    from medialit.grade.late import assess_class
+
+    if rule is None:
+        return None
+    handed_in = [r for r in results if any(i.status != "missing" for i in r.items)]
+    pairs = [(r.student, r.set_id) for r in handed_in]
+    assessed = assess_class(rule, pairs, submissions, times)
+    unknown = [key for key, late in assessed.items() if late.status == "no time"]
+    if unknown:
+        console.print(
+            f"WARNING: no submission time for {len(unknown)} submission(s) (e.g. "
+            f"{unknown[0][0]}, {unknown[0][1]}): the late policy is not applied to them (see "
+            "late.csv). Give the LMS's times with --submitted-at, or nbgrader's timestamp.txt; "
+            "file modification times are never used.",
+            style="bold yellow",
+            markup=False,
+        )
+    return assessed
 
 
 def print_summary(console: Any, run_: Any, bundle: Any) -> None:
