@@ -313,8 +313,10 @@ def assign(sources: list[Path], out: Path) -> Assigned:
     sets: dict[str, ExerciseSet] = {}
     texts: dict[str, str] = {}
     releases: dict[str, Any] = {}
-    for path in sorted(sources):
-        source = src.read_source(path)
+    read = [src.read_source(path) for path in sorted(sources)]
+    late = course_late_policy(sources, [source.set_id for source in read])  # checked first
+    for source in read:
+        path = source.path
         if source.set_id in sets:
             raise src.SourceError(f"{path}: set {source.set_id!r} is defined twice")
         exercise, needed, release = build_set(source)
@@ -327,7 +329,6 @@ def assign(sources: list[Path], out: Path) -> Assigned:
         atomic_write_text(path, nbformat.writes(notebook))
         os.chmod(path, 0o644)
         release_paths.append(path)
-    late = course_late_policy(sources, list(sets))
     bundle = Bundle(sets, texts)
     bundle_path = write_bundle(bundle, out / GRADER)
     write_late(out / GRADER, late)

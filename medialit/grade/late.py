@@ -199,8 +199,10 @@ class LatePolicy:
                 "max_percent": self.max_percent,
             },
             "cutoff": None if self.cutoff is None else length(self.cutoff),
-            "extensions": {
-                student: {key: value(given) for key, given in per.items()}
+            "extensions": {  # as late.yaml writes them: one duration, or one per set
+                student: value(per["*"])
+                if "*" in per
+                else {key: value(given) for key, given in per.items()}
                 for student, per in self.extensions.items()
             },
         }
