@@ -319,7 +319,7 @@ def _grade(root: Path, bundle: Bundle, policy: dict[str, Any], metadata: dict) -
     if later:
         payload["tests"].insert(0, _form_check(result, bundle, later))
         due = due_date(metadata)
-        head += release_sentence(groups, f" ({due.isoformat(timespec='minutes')})" if due else "")
+        head += release_sentence(groups, f" ({show_time(due)})" if due else "")
     if late and (said := _late_head(late[(task.student, set_id)])):
         head += said + " "
     payload["output"] = head + payload["output"]

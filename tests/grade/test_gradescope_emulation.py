@@ -264,7 +264,7 @@ def test_correct_submission(image) -> None:
     check = tests["sourcing.0"]
     assert check["visibility"] == "visible" and "q1: answer read" in check["output"]
     assert "reflection" not in payload["output"].lower() and "person" not in payload["output"]
-    assert "after the due date (2026-12-08T23:59+00:00)" in payload["output"]
+    assert "after the due date (8 December 2026 23:59 UTC)" in payload["output"]
 
 
 @needs_root

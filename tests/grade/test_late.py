@@ -203,7 +203,7 @@ def late_rows(out: Path) -> dict[str, dict[str, str]]:
 
 def test_medialit_grade_applies_the_course_policy(kit, demo_bundle: Path, tmp_path: Path) -> None:
     subs = tmp_path / "class"
-    right = kit.notebook(kit.RIGHT, kit.FIND_QUOTES_SOLUTION)
+    right = kit.notebook(kit.RIGHT)  # no code item: no sandbox to wait for
     for student, stamp in (("ada", "2026-03-12 17:00:00"), ("bo", "2026-03-13 21:00:00 UTC")):
         kit.write_submission(subs, student, right, kit.RIGHT_ANNOTATIONS)
         (subs / student / "timestamp.txt").write_text(stamp)
