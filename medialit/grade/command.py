@@ -71,17 +71,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         bundle = load_bundle(Path(args.bundle))
         roster = exports.read_roster(Path(args.roster)) if args.roster else None
-        late_rule = late.load_late(Path(args.bundle))
-        if args.submitted_at and late_rule is None:
-            raise ValueError(
-                f"--submitted-at: the bundle {args.bundle} has no late policy; write "
-                "exercises/late.yaml and run `medialit assign` again"
-            )
-        times = (
-            late.read_times_csv(Path(args.submitted_at), late_rule.timezone)
-            if (args.submitted_at)
-            else None
-        )
+        submitted_at = Path(args.submitted_at) if args.submitted_at else None
+        late_rule, times = late.load_inputs(Path(args.bundle), submitted_at)
     except (BundleError, OSError, ValueError) as error:
         console.print(f"error: {error}", style="bold red", markup=False)
         return 2
@@ -152,25 +143,12 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _lateness(rule: Any, results: list, submissions: Path, times: Any, console: Any) -> Any:
-    """The late policy applied to each graded submission (None without a policy); says how
-    many have no submission time, which the rule then leaves alone."""
-    from medialit.grade.late import assess_class
+    """The late policy applied to each graded submission (None without a policy)."""
+    from medialit.grade.late import for_results, without_time
 
-    if rule is None:
-        return None
-    handed_in = [r for r in results if any(i.status != "missing" for i in r.items)]
-    pairs = [(r.student, r.set_id) for r in handed_in]
-    assessed = assess_class(rule, pairs, submissions, times)
-    unknown = [key for key, late in assessed.items() if late.status == "no time"]
-    if unknown:
-        console.print(
-            f"WARNING: no submission time for {len(unknown)} submission(s) (e.g. "
-            f"{unknown[0][0]}, {unknown[0][1]}): the late policy is not applied to them (see "
-            "late.csv). Give the LMS's times with --submitted-at, or nbgrader's timestamp.txt; "
-            "file modification times are never used.",
-            style="bold yellow",
-            markup=False,
-        )
+    assessed = for_results(rule, results, submissions, times)
+    if warning := without_time(assessed):
+        console.print(f"WARNING: {warning}", style="bold yellow", markup=False)
     return assessed
 
 

@@ -518,3 +518,44 @@ def assess_class(
             note = note or f"no {TIMESTAMP_FILE}"
         assessed[(student, set_id)] = assess(policy, set_id, student, submitted, note=note)
     return assessed
+
+
+def load_inputs(
+    bundle_folder: Path, submitted_at: Path | None
+) -> tuple[LatePolicy | None, dict[tuple[str, str], datetime] | None]:
+    """The grader folder's late policy and the LMS times file, checked before any grading."""
+    rule = load_late(bundle_folder)
+    if submitted_at is not None and rule is None:
+        raise LatePolicyError(
+            f"--submitted-at: the grader folder {bundle_folder} has no late policy; write "
+            "exercises/late.yaml and run `medialit assign` again"
+        )
+    times = read_times_csv(submitted_at, rule.timezone) if submitted_at is not None else None
+    return rule, times
+
+
+def for_results(
+    rule: LatePolicy | None,
+    results: list[Any],
+    submissions: Path,
+    times: dict[tuple[str, str], datetime] | None,
+) -> dict[tuple[str, str], Lateness] | None:
+    """The rule applied to each graded submission (a set with no notebook at all has no
+    lateness); None without a policy."""
+    if rule is None:
+        return None
+    handed_in = [r for r in results if any(row.status != "missing" for row in r.items)]
+    return assess_class(rule, [(r.student, r.set_id) for r in handed_in], submissions, times)
+
+
+def without_time(assessed: dict[tuple[str, str], Lateness] | None) -> str:
+    """The grader's warning when some submissions have no time, or ""."""
+    unknown = [key for key, late in (assessed or {}).items() if late.status == "no time"]
+    if not unknown:
+        return ""
+    return (
+        f"no submission time for {len(unknown)} submission(s) (e.g. {unknown[0][0]}, "
+        f"{unknown[0][1]}): the late policy is not applied to them (see late.csv). Give the "
+        "LMS's times with --submitted-at, or nbgrader's timestamp.txt; file modification times "
+        "are never used."
+    )

@@ -47,6 +47,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--sets", metavar="A,B", default=None, help="grade only these sets")
     group.addoption("--roster", metavar="CSV", default=None, help="Canvas gradebook export")
     group.addoption(
+        "--submitted-at",
+        metavar="CSV",
+        default=None,
+        help="student,set,submitted_at (from the LMS) for the late policy (default: each "
+        "student's timestamp.txt)",
+    )
+    group.addoption(
         "--max-notebook-mb",
         type=float,
         default=answers.DEFAULT_MAX_MB,
@@ -77,6 +84,9 @@ class GradeState:
     written: dict | None = None
     pool: Any = None
     stopped: str = ""
+    late_rule: Any = None  # the grader folder's late policy (late.py), and the LMS times
+    times: Any = None
+    late_warning: str = ""
 
     def load(self) -> None:
         from medialit.grade.bundle import load_bundle
@@ -155,6 +165,15 @@ def pytest_configure(config: pytest.Config) -> None:
     out = config.getoption("grade_out") or default_out(Path(submissions))
     sets = config.getoption("sets")
     roster = config.getoption("roster")
+    from medialit.grade import late
+
+    submitted_at = config.getoption("submitted_at")
+    try:
+        late_rule, times = late.load_inputs(
+            Path(config.getoption("bundle")), Path(submitted_at) if submitted_at else None
+        )
+    except late.LatePolicyError as error:
+        raise pytest.UsageError(str(error)) from None
     config.stash[STATE] = GradeState(
         submissions=Path(submissions),
         bundle_path=Path(config.getoption("bundle")),
@@ -162,6 +181,8 @@ def pytest_configure(config: pytest.Config) -> None:
         sets=sets.split(",") if sets else None,
         max_mb=config.getoption("max_notebook_mb"),
         roster=Path(roster) if roster else None,
+        late_rule=late_rule,
+        times=times,
     )
 
 
@@ -290,8 +311,12 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     else:
         state.close()
         return  # broken before grading: nothing to write
+    from medialit.grade.late import for_results, without_time
+
     roster = exports.read_roster(state.roster) if state.roster else None
-    state.written = exports.write_outputs(results, state.bundle, state.out, roster)
+    lateness = for_results(state.late_rule, results, state.submissions, state.times)
+    state.written = exports.write_outputs(results, state.bundle, state.out, roster, lateness)
+    state.late_warning = without_time(lateness)
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -320,3 +345,5 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
             terminalreporter.write_line(f"{state.stopped}; run again to grade the rest")
         for name, path in written.items():
             terminalreporter.write_line(f"{name}: {path}")
+        if state.late_warning:
+            terminalreporter.write_line(f"WARNING: {state.late_warning}", yellow=True)

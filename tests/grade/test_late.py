@@ -266,3 +266,23 @@ def test_assign_carries_late_yaml_to_the_grader_and_each_zip(tmp_path: Path) -> 
     done = assign([source / "framing.md"], out)
     assert not (out / "grader" / "late.json").exists()
     assert "late.json" not in zipfile.ZipFile(done.gradescope[0]).namelist()
+
+
+def test_the_pytest_plugin_applies_the_same_rule(kit, demo_bundle: Path, tmp_path: Path) -> None:
+    subs = tmp_path / "class"
+    kit.write_submission(subs, "bo", kit.notebook(kit.RIGHT), kit.RIGHT_ANNOTATIONS)
+    kit.write_submission(subs, "cy", kit.notebook(kit.RIGHT), kit.RIGHT_ANNOTATIONS)
+    write_late(demo_bundle, rule())
+    times = tmp_path / "times.csv"
+    times.write_text("student,set,submitted_at\nbo,demo,2026-03-13 21:00\n")
+    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q"]
+    command += ["--submissions", str(subs), "--bundle", str(demo_bundle)]
+    command += ["--grade-out", str(tmp_path / "out"), "--submitted-at", str(times)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert done.returncode == 1, done.stdout + done.stderr  # some answers are not right
+    rows = late_rows(tmp_path / "out")
+    assert rows["bo"]["status"] == "late" and rows["bo"]["late_penalty_percent"] == "20"
+    assert "no submission time for 1 submission(s) (e.g. cy, demo)" in done.stdout
+    times.write_text("student,set\nbo,demo\n")
+    bad = subprocess.run(command, capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert bad.returncode == 4 and "the columns must be exactly" in bad.stdout + bad.stderr
