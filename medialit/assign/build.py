@@ -32,6 +32,7 @@ class Assigned:
     release: list[Path]
     bundle: Path
     gradescope: list[Path]
+    late: Path | None = None  # the late policy (exercises/late.yaml, checked), when there is one
 
 
 def _run_instructor_code(source: src.SourceNotebook) -> dict[str, Any]:
@@ -331,10 +332,10 @@ def assign(sources: list[Path], out: Path) -> Assigned:
         release_paths.append(path)
     bundle = Bundle(sets, texts)
     bundle_path = write_bundle(bundle, out / GRADER)
-    write_late(out / GRADER, late)
+    late_path = write_late(out / GRADER, late)
     policy = course_policy(sources)
     autograders = [
         write_autograder(bundle.only([s]), out / GRADER / "gradescope", s, policy, late)
         for s in sets
     ]
-    return Assigned(release_paths, bundle_path, autograders)
+    return Assigned(release_paths, bundle_path, autograders, late_path)

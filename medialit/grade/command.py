@@ -144,11 +144,13 @@ def run(args: argparse.Namespace) -> int:
 
 def _lateness(rule: Any, results: list, submissions: Path, times: Any, console: Any) -> Any:
     """The late policy applied to each graded submission (None without a policy)."""
-    from medialit.grade.late import for_results, without_time
+    from medialit.grade.late import for_results, summary, without_time
 
     assessed = for_results(rule, results, submissions, times)
     if warning := without_time(assessed):
         console.print(f"WARNING: {warning}", style="bold yellow", markup=False)
+    if said := summary(assessed):
+        console.print(said, markup=False)
     return assessed
 
 

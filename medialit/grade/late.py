@@ -183,8 +183,13 @@ class LatePolicy:
     def to_json(self) -> dict[str, Any]:
         """The policy as late.json holds it: every date with its offset, durations in minutes."""
 
-        def length(span: timedelta) -> str:
-            return f"{span.total_seconds() / 60:g} minutes"
+        def length(span: timedelta) -> str:  # in the largest unit that keeps it whole
+            seconds = span.total_seconds()
+            unit = next(
+                u for u in ("day", "hour", "minute") if seconds % UNITS[u] == 0 or u == "minute"
+            )
+            count = seconds / UNITS[unit]
+            return f"{count:g} {unit}{'' if count == 1 else 's'}"
 
         def value(given: timedelta | datetime) -> str:
             return given.isoformat() if isinstance(given, datetime) else length(given)
@@ -546,6 +551,23 @@ def for_results(
         return None
     handed_in = [r for r in results if any(row.status != "missing" for row in r.items)]
     return assess_class(rule, [(r.student, r.set_id) for r in handed_in], submissions, times)
+
+
+def summary(assessed: dict[tuple[str, str], Lateness] | None) -> str:
+    """One line for the grader: how many submissions the rule touched.
+
+    >>> summary({("a", "s"): Lateness("late"), ("b", "s"): Lateness("on time")})
+    'late work: 1 on time, 1 late; see late.csv'
+    """
+    if not assessed:
+        return ""
+    counts: dict[str, int] = {}
+    for late in assessed.values():
+        counts[late.status] = counts.get(late.status, 0) + 1
+    order = ("on time", "grace", "late", "past cutoff", "no time", "no due date")
+    shown = {"grace": "within grace", "no time": "without a time"}
+    parts = [f"{counts[s]} {shown.get(s, s)}" for s in order if s in counts]
+    return f"late work: {', '.join(parts)}; see late.csv"
 
 
 def without_time(assessed: dict[tuple[str, str], Lateness] | None) -> str:
