@@ -192,7 +192,7 @@ def build_set(source: src.SourceNotebook) -> tuple[ExerciseSet, dict[str, str], 
         if spec.get("article_id"):
             texts[spec["article_id"]] = corpus.article(spec["article_id"]).body
         try:
-            item = Item.from_dict(spec, where)
+            item = Item.from_dict(spec, f"{source.path}, cell {number}")  # it adds the item
         except BundleError as exc:
             raise src.SourceError(str(exc)) from exc
         if item.kind == "code":

@@ -389,9 +389,9 @@ def assess(
     late_by = submitted - due
     cutoffs = [due + policy.cutoff] if policy.cutoff is not None else []
     cutoffs += [last_chance] if last_chance is not None else []
-    if any(submitted > moment for moment in cutoffs):
-        if policy.cutoff is None:  # only Gradescope's late due date: say how far after due it is
-            kept["cutoff"] = last_chance - due
+    passed = [moment for moment in cutoffs if submitted > moment]
+    if passed:  # the cutoff it passed, as a time after the due date (Gradescope's may be earlier)
+        kept["cutoff"] = min(passed) - due
         return Lateness("past cutoff", submitted, due, 100.0, **kept)
     if late_by <= timedelta(0):
         return Lateness("on time", submitted, due, **kept)

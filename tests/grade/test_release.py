@@ -174,5 +174,9 @@ def test_late_work_on_gradescope(image, case) -> None:
     if status in expected:
         assert row["output"] == expected[status]
     else:
-        assert "late work that late scores 0 (10 → 0)." in row["output"]
+        cutoff = "1 day 0 h 1 min" if "Gradescope" in case else "3 days"
+        assert (
+            f"past the cutoff of {cutoff} after it: late work that late scores 0 (10 → 0)."
+            in row["output"]
+        )
     assert "Submitted after your due date of 8 December 2026 23:59 UTC" in payload["output"]
