@@ -281,25 +281,7 @@ def _grade(root: Path, bundle: Bundle, policy: dict[str, Any], metadata: dict) -
     result = SubmissionResult(
         task.student, set_id, fingerprint(task, bundle, 10.0), grade_task(task, bundle)
     )
-    late_rule = load_late(root / "source")
-    late = None
-    if late_rule is not None:  # Gradescope's dates (extensions included), the course's rule
-        ours, theirs = (
-            late_rule.due.get(set_id),
-            _when((metadata.get("assignment") or {}).get("due_date")),
-        )
-        if ours and theirs and ours != theirs:  # stdout: hidden from students
-            print(f"late policy: Gradescope's due date {theirs} is used, not late.yaml's {ours}")
-        lateness = assess(
-            late_rule,
-            set_id,
-            task.student,
-            _when(metadata.get("created_at")),
-            due=due_date(metadata) or late_rule.due.get(set_id),
-            last_chance=due_date(metadata, "late_due_date"),
-            note="from submission_metadata.json",
-        )
-        late = {(task.student, set_id): lateness}
+    late = _lateness(root, metadata, set_id, task.student)
     payload = exports.gradescope_results([result], bundle, late, policy["feedback"])
     reasons = {row.feedback for row in result.items if row.status == "ungradable"}
     if len(reasons) == 1 and all(row.status == "ungradable" for row in result.items):
@@ -325,6 +307,28 @@ def _grade(root: Path, bundle: Bundle, policy: dict[str, Any], metadata: dict) -
     payload["output"] = head + payload["output"]
     payload["extra_data"] = {**payload.get("extra_data", {}), "medialit_graded": True}
     return payload
+
+
+def _lateness(root: Path, metadata: dict, set_id: str, student: str) -> dict | None:
+    """The course's late rule (late.json) applied with Gradescope's dates: the student's own
+    due date and late due date (extensions), else the assignment's, else late.yaml's."""
+    rule = load_late(root / "source")
+    if rule is None:
+        return None
+    ours = rule.due.get(set_id)
+    theirs = _when((metadata.get("assignment") or {}).get("due_date"))
+    if ours and theirs and ours != theirs:  # stdout: hidden from students
+        print(f"late policy: Gradescope's due date {theirs} is used, not late.yaml's {ours}")
+    lateness = assess(
+        rule,
+        set_id,
+        student,
+        _when(metadata.get("created_at")),
+        due=due_date(metadata) or ours,
+        last_chance=due_date(metadata, "late_due_date"),
+        note="from submission_metadata.json",
+    )
+    return {(student, set_id): lateness}
 
 
 def _late_head(lateness: Any) -> str:
