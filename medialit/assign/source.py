@@ -40,6 +40,7 @@ class SourceNotebook:
     set_id: str
     title: str
     notebook: Any  # nbformat NotebookNode
+    in_release: bool = True  # False: handed out in class, kept out of the students' repository
     defaults: dict[str, str] = field(default_factory=dict)  # feedback_level/visibility per set
 
 
@@ -76,12 +77,19 @@ def read_source(path: Path) -> SourceNotebook:
             f"{path}: the front matter needs `medialit: {{set: <name>, title: ...}}` "
             "(the set name becomes the notebook's file name, e.g. sourcing)"
         )
+    in_release = meta.get("student_release", True)
+    if not isinstance(in_release, bool):
+        raise SourceError(
+            f"{path}: front matter `student_release: {in_release!r}` must be true or false "
+            "(false keeps the set out of the students' repository until you hand it out)"
+        )
     from medialit.grade.visibility import RELEASE_FIELDS, release_problem
 
     defaults = {name: meta[name] for name in RELEASE_FIELDS if name in meta}
     if problem := release_problem(defaults):
         raise SourceError(f"{path}, front matter: {problem}")
-    return SourceNotebook(path, set_id, str(meta.get("title") or set_id), notebook, defaults)
+    title = str(meta.get("title") or set_id)
+    return SourceNotebook(path, set_id, title, notebook, in_release, defaults)
 
 
 def solution_blocks(source: str) -> list[str]:
