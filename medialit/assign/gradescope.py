@@ -28,6 +28,7 @@ ENGINE_FILES = (
     "grade/exports.py",
     "grade/isolation.py",
     "grade/late.py",
+    "grade/late_class.py",
     "grade/_runner.py",
     "grade/sandbox.py",
     "grade/scoring.py",

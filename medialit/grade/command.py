@@ -60,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-    from medialit.grade import exports, isolation, late
+    from medialit.grade import exports, isolation, late_class
     from medialit.grade.bundle import BundleError, load_bundle
     from medialit.grade.engine import Interrupted, grade_class
     from medialit.grade.plugin import default_out
@@ -72,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
         bundle = load_bundle(Path(args.bundle))
         roster = exports.read_roster(Path(args.roster)) if args.roster else None
         submitted_at = Path(args.submitted_at) if args.submitted_at else None
-        late_rule, times = late.load_inputs(Path(args.bundle), submitted_at)
+        late_rule, times = late_class.load_inputs(Path(args.bundle), submitted_at)
     except (BundleError, OSError, ValueError) as error:
         console.print(f"error: {error}", style="bold red", markup=False)
         return 2
@@ -144,7 +144,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _lateness(rule: Any, results: list, submissions: Path, times: Any, console: Any) -> Any:
     """The late policy applied to each graded submission (None without a policy)."""
-    from medialit.grade.late import for_results, summary, without_time
+    from medialit.grade.late_class import for_results, summary, without_time
 
     assessed = for_results(rule, results, submissions, times)
     if warning := without_time(assessed):

@@ -11,7 +11,8 @@ from pathlib import Path
 from medialit.fileio import atomic_write_text
 from medialit.grade.bundle import Bundle, ExerciseSet
 from medialit.grade.engine import SubmissionResult, file_stem
-from medialit.grade.late import Lateness, late_csv_rows
+from medialit.grade.late import Lateness
+from medialit.grade.late_class import late_csv_rows
 from medialit.grade.textsafe import csv_cell, markdown_text, printable
 from medialit.grade.visibility import item_visibility, student_feedback
 

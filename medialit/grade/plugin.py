@@ -165,11 +165,11 @@ def pytest_configure(config: pytest.Config) -> None:
     out = config.getoption("grade_out") or default_out(Path(submissions))
     sets = config.getoption("sets")
     roster = config.getoption("roster")
-    from medialit.grade import late
+    from medialit.grade import late, late_class
 
     submitted_at = config.getoption("submitted_at")
     try:
-        late_rule, times = late.load_inputs(
+        late_rule, times = late_class.load_inputs(
             Path(config.getoption("bundle")), Path(submitted_at) if submitted_at else None
         )
     except late.LatePolicyError as error:
@@ -311,7 +311,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     else:
         state.close()
         return  # broken before grading: nothing to write
-    from medialit.grade.late import for_results, without_time
+    from medialit.grade.late_class import for_results, without_time
 
     roster = exports.read_roster(state.roster) if state.roster else None
     lateness = for_results(state.late_rule, results, state.submissions, state.times)

@@ -16,7 +16,7 @@ import pytest
 from medialit.assign.build import assign
 from medialit.assign.gradescope import write_late
 from medialit.assign.source import SourceError
-from medialit.grade import exports, late
+from medialit.grade import exports, late, late_class
 from medialit.grade.bundle import bundle_from_dict
 from medialit.grade.engine import SubmissionResult
 from medialit.grade.scoring import ItemResult
@@ -110,40 +110,40 @@ def test_times_from_an_lms_file(tmp_path: Path) -> None:
     path.write_text(
         "student,set,submitted_at\nada,demo,2026-03-12 19:00\nbo,demo,2026-03-12T17:00:00-05:00\n"
     )
-    times = late.read_times_csv(path, "Europe/London")
+    times = late_class.read_times_csv(path, "Europe/London")
     assert times[("ada", "demo")].isoformat() == "2026-03-12T19:00:00+00:00"
     assert times[("bo", "demo")].isoformat() == "2026-03-12T17:00:00-05:00"
     path.write_text("student,set,submitted_at\nada,demo,yesterday\n")
     with pytest.raises(late.LatePolicyError, match=r"times.csv, line 2, submitted_at: 'yesterday'"):
-        late.read_times_csv(path, "UTC")
+        late_class.read_times_csv(path, "UTC")
     path.write_text("student,set,when\nada,demo,2026-03-12 19:00\n")
     with pytest.raises(late.LatePolicyError, match="line 1: the columns must be exactly student"):
-        late.read_times_csv(path, "UTC")
+        late_class.read_times_csv(path, "UTC")
     path.write_text(
         "student,set,submitted_at\nada,demo,2026-03-12 19:00\nada,demo,2026-03-12 19:00\n"
     )
     with pytest.raises(late.LatePolicyError, match="line 3: a second time for ada, demo"):
-        late.read_times_csv(path, "UTC")
+        late_class.read_times_csv(path, "UTC")
 
 
 def test_times_from_nbgrader_timestamps_never_from_mtimes(tmp_path: Path) -> None:
     (tmp_path / "ada").mkdir()
     (tmp_path / "ada" / "timestamp.txt").write_text("2026-03-12 19:30:00.123456 UTC\n")
-    when, note = late.read_timestamp(tmp_path / "ada", "Europe/London")
+    when, note = late_class.read_timestamp(tmp_path / "ada", "Europe/London")
     assert when.isoformat() == "2026-03-12T19:30:00.123456+00:00" and note == "from timestamp.txt"
     (tmp_path / "bo").mkdir()
     (tmp_path / "bo" / "demo.ipynb").write_text("{}")
     os.utime(tmp_path / "bo" / "demo.ipynb", (2_000_000_000, 2_000_000_000))  # far after due
-    assert late.read_timestamp(tmp_path / "bo", "UTC") == (None, "")
-    found = late.assess_class(rule(), [("bo", "demo")], tmp_path)[("bo", "demo")]
+    assert late_class.read_timestamp(tmp_path / "bo", "UTC") == (None, "")
+    found = late_class.assess_class(rule(), [("bo", "demo")], tmp_path)[("bo", "demo")]
     assert found.status == "no time" and found.note == "no timestamp.txt"
     (tmp_path / "cy").mkdir()
     (tmp_path / "cy" / "timestamp.txt").symlink_to("/etc/hostname")
-    when, note = late.read_timestamp(tmp_path / "cy", "UTC")
+    when, note = late_class.read_timestamp(tmp_path / "cy", "UTC")
     assert when is None and "symbolic link" in note
     (tmp_path / "di").mkdir()
     (tmp_path / "di" / "timestamp.txt").write_bytes(b"\xff\xfe last tuesday")
-    when, note = late.read_timestamp(tmp_path / "di", "UTC")
+    when, note = late_class.read_timestamp(tmp_path / "di", "UTC")
     assert when is None and note.startswith("timestamp.txt unreadable")
 
 
