@@ -122,12 +122,7 @@ def feedback_markdown(
             spec = specs.get(item.item)
             name = f"{item.item}: {spec.title if spec else ''}".rstrip(": ")
             if spec and spec.visibility == "hidden":  # never shown to students, here as online
-                lines += [
-                    f"### {name} (not released)",
-                    "",
-                    "Your instructor keeps this result.",
-                    "",
-                ]
+                lines += [f"### {name} (not released)", "", "Your instructor keeps it.", ""]
                 continue
             score = "pending" if item.points is None else f"{item.points:g}/{item.max_points:g}"
             said = student_feedback(spec, item) if spec else item.feedback
@@ -176,27 +171,11 @@ def gradescope_results(
                 output=markdown_text(said), visibility=item_visibility(spec, default_visibility)
             )
             tests.append(test)
-        earned = totals(submission)[0]
-        lateness = (late or {}).get((submission.student, submission.set_id))
-        adjusted += lateness.adjusted(earned) if lateness else earned
-        if lateness and lateness.status in ("on time", "grace", "late", "past cutoff"):
-            late_data[submission.set_id] = {
-                "status": lateness.status,
-                "late_by_minutes": int(lateness.late_by.total_seconds() // 60),
-                "penalty_percent": lateness.penalty_percent,
-                "points": earned,
-                "adjusted_points": lateness.adjusted(earned),
-            }
-        if lateness and (said := lateness.sentence(earned)):
-            shown = "visible" if default_visibility == "after_due_date" else default_visibility
-            late_rows.append(
-                {
-                    "name": f"{exercise.title}: late submission",
-                    "number": f"{submission.set_id}.late",
-                    "output": markdown_text(said),
-                    "visibility": shown,
-                }
-            )
+        adjusted += _after_late(submission, late)
+        if lateness := (late or {}).get((submission.student, submission.set_id)):
+            earned = totals(submission)[0]
+            late_data.update(lateness.record(submission.set_id, earned))
+            late_rows += lateness.rows(exercise, earned, default_visibility)
     tests += late_rows
     score = round(adjusted, 2)
     output = "Automatic grading finished."

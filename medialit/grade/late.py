@@ -341,6 +341,40 @@ class Lateness:
             )
         return f"{said}; {self.penalty_percent:g}% late penalty: {after}."
 
+    def record(self, set_id: str, points: float) -> dict[str, Any]:
+        """What Gradescope's extra_data keeps of it (a set the rule did not reach: nothing)."""
+        if self.status not in ("on time", "grace", "late", "past cutoff"):
+            return {}
+        late_by = int(self.late_by.total_seconds() // 60)
+        return {
+            set_id: {
+                "status": self.status,
+                "late_by_minutes": late_by,
+                "penalty_percent": self.penalty_percent,
+                "points": points,
+                "adjusted_points": self.adjusted(points),
+            }
+        }
+
+    def rows(self, exercise: Any, points: float, visibility: str) -> list[dict[str, Any]]:
+        """Gradescope's row for a late submission (none when on time): shown at once when
+        results show after the due date (a late submission comes after it), else as the
+        course's policy says."""
+        from medialit.grade.textsafe import markdown_text
+
+        said = self.sentence(points)
+        if not said:
+            return []
+        shown = "visible" if visibility == "after_due_date" else visibility
+        return [
+            {
+                "name": f"{exercise.title}: late submission",
+                "number": f"{exercise.id}.late",
+                "output": markdown_text(said),
+                "visibility": shown,
+            }
+        ]
+
 
 def assess(
     policy: LatePolicy,
