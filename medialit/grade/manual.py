@@ -200,7 +200,8 @@ def read_scores(paths: Iterable[Path], bundle: Bundle) -> list[ManualScore]:
     errors += _conflicts(rows)
     if errors:
         shown = "\n  ".join(errors[:SHOWN_ERRORS])
-        more = f"\n  ... and {len(errors) - SHOWN_ERRORS} more" if len(errors) > SHOWN_ERRORS else ""
+        extra = len(errors) - SHOWN_ERRORS
+        more = f"\n  ... and {extra} more" if extra > 0 else ""
         raise ManualError(
             f"{len(errors)} problem(s) in the manual scores; nothing was merged or written:"
             f"\n  {shown}{more}"
@@ -363,4 +364,3 @@ def merge(
 def marks_of(scores: list[ManualScore]) -> dict[tuple[str, str, str], ManualScore]:
     """The scores by (student, set, item), for the marking page to show as marked."""
     return {(s.student, s.set_id, s.item): s for s in scores}
-

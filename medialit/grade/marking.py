@@ -31,7 +31,7 @@ from medialit.grade.textsafe import printable
 from medialit.render.marking_page import marking_page
 
 PAGE = "hand-grading.html"
-MAX_SHOWN = 60_000  # characters of one answer shown (the grader reads at most 50,000 per cell)
+MAX_SHOWN = 20_000  # characters of one answer shown (a 3,000-word reflection fits)
 
 
 def storage_key(bundle: Bundle, submissions: Path) -> str:
@@ -44,9 +44,8 @@ def storage_key(bundle: Bundle, submissions: Path) -> str:
     16
     """
     where = str(Path(submissions).resolve())
-    return hashlib.sha256(f"{bundle.digest}\n{where}".encode("utf-8", "surrogateescape")).hexdigest()[
-        :16
-    ]
+    text = f"{bundle.digest}\n{where}".encode("utf-8", "surrogateescape")
+    return hashlib.sha256(text).hexdigest()[:16]
 
 
 def shown_text(text: str | None) -> tuple[str, bool, bool]:
