@@ -11,7 +11,7 @@ import pytest
 
 from medialit.grade.manual import answer_digest
 from tests.conftest import context_options
-from tests.grade.hand_class import ANSWERS, grade, make_class, page_data, rows
+from tests.grade.hand_class import ANSWERS, grade, make_class, page_data, rows, write_answers
 
 pytestmark = pytest.mark.browser
 PAGE = "hand-grading.html"
@@ -135,3 +135,11 @@ def test_marking_by_keyboard_downloads_a_scores_file_that_merges(
     assert "imported 4 marks" in other.locator(".hg-message").inner_text()
     assert progress(other) == "4 of 8 marked"
     fresh.close()
+
+    write_answers(submissions, "ada", {**ANSWERS["ada"], "e2_text": "Ada resubmitted this."})
+    assert grade(bundle, submissions, out) == 0
+    page.reload()  # the browser that marked it still holds the mark for the old text
+    assert progress(page) == "3 of 8 marked; 1 changed since marked (mark again)"
+    page.select_option("#hg-jump", index=0)
+    assert "You marked an earlier version of this answer" in page.locator(".hg-notes").inner_text()
+    assert page.locator(".hg-state").inner_text() == "Not marked yet."
