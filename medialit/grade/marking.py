@@ -125,13 +125,16 @@ def write_marking_page(
     texts: dict[tuple[str, str, str], str | None],
     key: str,
     marks: dict[tuple[str, str, str], ManualScore] | None = None,
+    title: str = "",
 ) -> Path | None:
     """Write ``out/hand-grading.html`` when the sets graded have hand-graded items; its path."""
     data = marking_data(results, bundle, texts, key, marks)
     if not data["entries"]:
         return None
     path = Path(out) / PAGE
-    atomic_write_text(path, marking_page(data))
+    atomic_write_text(
+        path, marking_page(data, f"Hand grading: {title}" if title else "Hand grading")
+    )
     return path
 
 
@@ -151,5 +154,6 @@ def apply_hand_grading(
     if scores:
         results, report = merge(results, scores, bundle, texts)
     key = storage_key(bundle, submissions)
-    page = write_marking_page(out, results, bundle, texts, key, marks_of(scores))
+    title = printable(Path(submissions).resolve().name, keep="")
+    page = write_marking_page(out, results, bundle, texts, key, marks_of(scores), title)
     return results, report, page
