@@ -8,6 +8,7 @@ import io
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from medialit.grade.manual import answer_digest
 from tests.conftest import context_options
@@ -132,7 +133,8 @@ def test_marking_by_keyboard_downloads_a_scores_file_that_merges(
     other.keyboard.press("Delete")
     assert progress(other) == "3 of 8 marked"
     other.set_input_files("#hg-import", str(saved))
-    assert "imported 4 marks" in other.locator(".hg-message").inner_text()
+    # the file is read asynchronously: wait for its message (Playwright retries until it shows)
+    expect(other.locator(".hg-message")).to_contain_text("imported 4 marks")
     assert progress(other) == "4 of 8 marked"
     fresh.close()
 
