@@ -8,10 +8,11 @@ import io
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from medialit.grade.manual import answer_digest
-from tests.conftest import context_options
+from tests.conftest import AXE_OPTIONS, BLOCKING_IMPACTS, context_options
 from tests.grade.hand_class import ANSWERS, grade, make_class, page_data, rows, write_answers
 
 pytestmark = pytest.mark.browser
@@ -40,6 +41,26 @@ def test_the_page_passes_axe_offline_in_both_colour_schemes(graded, serve, audit
     for scheme in ("light", "dark"):
         problems = audit_site(site, [PAGE], scheme=scheme)
         assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_page_stays_axe_clean_once_marked_with_notes_and_saved_comments(
+    graded, serve, open_page, scheme
+) -> None:
+    page, _ = open_page(serve(graded[2]), PAGE, scheme=scheme)
+    for key in ("2", "c", "A", "Escape", "s", "n", "n", "n", "n", "1", "3", "p"):
+        page.keyboard.press(key)  # levels and criteria pressed, a comment saved, eve's notes
+    assert page.locator(".hg-notes li").count() >= 2
+    assert page.locator(".hg-line[aria-pressed=true]").count() == 0  # eve's e2: not marked
+    page.keyboard.press("n")
+    assert page.locator(".hg-line[aria-pressed=true]").count() == 2
+    results = Axe().run(page, options=AXE_OPTIONS)
+    serious = [
+        f"{v['impact']} {v['id']}: {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v.get("impact") in BLOCKING_IMPACTS
+    ]
+    assert serious == []
 
 
 def test_a_hostile_answer_is_shown_as_text(graded, serve, open_page) -> None:
