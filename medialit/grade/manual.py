@@ -290,14 +290,14 @@ def _why_not(
     if score.student not in students:
         return f"student {score.student!r} has no submission in this class"
     item = items.get((score.set_id, score.item))
-    if (score.set_id, score.item) not in items:
+    if item is None:
         known = any(s == score.set_id for s, _ in items)
         return (
             f"set {score.set_id!r} has no item {score.item!r}"
             if known
             else f"there is no exercise set {score.set_id!r}"
         )
-    if item is None or not item.manual:
+    if not item.manual:
         return f"{score.set_id} {score.item} is graded automatically, not by hand"
     submission = results.get((score.student, score.set_id))
     if submission is None:

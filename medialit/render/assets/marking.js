@@ -119,7 +119,8 @@ export function render({ model, el }) {
 
   // ---- the page's parts
   const orderItem = h("input", { type: "radio", name: "hg-order", value: "item", id: "hg-order-item" });
-  const orderStudent = h("input", { type: "radio", name: "hg-order", value: "student", id: "hg-order-student" });
+  const orderStudent = h("input",
+    { type: "radio", name: "hg-order", value: "student", id: "hg-order-student" });
   const hideNames = h("input", { type: "checkbox", id: "hg-hide" });
   const jump = h("select", { id: "hg-jump" });
   const nav = h("section", { class: "hg-nav", "aria-label": "Order and navigation" },
@@ -158,7 +159,8 @@ export function render({ model, el }) {
     h("label", { for: "hg-comment" }, "Comment for the student ", h("kbd", { text: "C" }),
       h("span", { class: "hg-hint", text: " (Esc leaves the box)" })),
     comment,
-    h("button", { type: "button", onclick: keepComment }, "Save this comment for reuse ", h("kbd", { text: "S" })),
+    h("button", { type: "button", onclick: keepComment },
+      "Save this comment for reuse ", h("kbd", { text: "S" })),
     h("h3", { text: "Reusable comments for this item" }), saved);
 
   const message = h("p", { class: "hg-message", role: "status", "aria-live": "polite" });
@@ -171,12 +173,14 @@ export function render({ model, el }) {
     h("label", { for: "hg-import" }, "Import an earlier scores.csv "), fileInput, message);
 
   const shortcuts = [
-    ["0-9", "choose the rubric line with that key"], ["Shift+1 to Shift+9", "insert reusable comment 1-9"],
+    ["0-9", "choose the rubric line with that key"],
+    ["Shift+1 to Shift+9", "insert reusable comment 1-9"],
     ["N / P", "next / previous answer"], ["U", "next answer not marked"], ["C", "write a comment"],
     ["Esc", "leave the comment or points box"], ["S", "save the comment for reuse"],
     ["Delete", "clear the mark"], ["D", "download scores.csv"]];
   const keys = h("details", { class: "hg-keys" }, h("summary", { text: "Keyboard shortcuts" }),
-    h("dl", {}, ...shortcuts.flatMap(([key, what]) => [h("dt", {}, h("kbd", { text: key })), h("dd", { text: what })])));
+    h("dl", {}, ...shortcuts.flatMap(([key, what]) =>
+      [h("dt", {}, h("kbd", { text: key })), h("dd", { text: what })])));
 
   el.replaceChildren(nav, h("div", { class: "hg-work" }, answer, rubric), files, keys);
   const progress = document.querySelector(".hg-progress");
@@ -207,9 +211,12 @@ export function render({ model, el }) {
   }
 
   function clearMark() {
-    delete state.marks[keyOf(current())];
     const entry = current();
-    if (entry.mark) { state.marks[keyOf(entry)] = { points: null, comment: "", levels: [], digest: entry.digest }; }
+    if (entry.mark) {  // a merged mark comes back from the page's data unless cleared here
+      state.marks[keyOf(entry)] = { points: null, comment: "", levels: [], digest: entry.digest };
+    } else {
+      delete state.marks[keyOf(entry)];
+    }
     save();
     update();
   }
@@ -235,6 +242,13 @@ export function render({ model, el }) {
     const list = state.comments[itemKey] || [];
     if (!text || list.includes(text)) { return; }
     state.comments[itemKey] = [...list, text];
+    save();
+    update();
+  }
+
+  function removeComment(entry, index) {
+    const itemKey = entry.set + "/" + entry.item;
+    state.comments[itemKey] = (state.comments[itemKey] || []).filter((_, i) => i !== index);
     save();
     update();
   }
@@ -280,8 +294,10 @@ export function render({ model, el }) {
     jump.replaceChildren(...order.map((index, at) => {
       const entry = entries[index];
       const { mark, stale } = markOf(entry);
-      const status = stale ? "changed since marked" : isMarked(entry) ? `marked ${points(mark.points)}` : "not marked";
-      return h("option", { value: String(at), text: `${at + 1}. ${nameOf(entry, index)}: ${entry.set} ${entry.item} (${status})` });
+      const status = stale ? "changed since marked"
+        : isMarked(entry) ? `marked ${points(mark.points)}` : "not marked";
+      const text = `${at + 1}. ${nameOf(entry, index)}: ${entry.set} ${entry.item} (${status})`;
+      return h("option", { value: String(at), text });
     }));
     if (!total) { answerTitle.textContent = "No answers to mark."; return; }
     jump.value = String(position);
@@ -289,16 +305,28 @@ export function render({ model, el }) {
     const item = itemOf(entry);
     const { mark, stale } = markOf(entry);
     const live = mark && !stale ? mark : null;
-    answerTitle.textContent = `${nameOf(entry, order[position])}: ${item.set_title}, ${entry.item} ${item.title}`;
+    answerTitle.textContent =
+      `${nameOf(entry, order[position])}: ${item.set_title}, ${entry.item} ${item.title}`;
     answerMeta.textContent = `Answer ${position + 1} of ${total} · ${entry.words} words`;
     const notes = [];
     if (!entry.words) { notes.push("Blank: nothing was written (mark it 0, or leave it pending)."); }
-    if (item.min_words && entry.words && entry.words < item.min_words) { notes.push(`Shorter than the ${item.min_words} words asked for.`); }
-    if (entry.cut) { notes.push(`Very long (${entry.chars.toLocaleString("en")} characters): only the beginning is shown.`); }
-    if (entry.escaped) { notes.push("Holds control or text-direction characters, shown as escapes such as \\u202e."); }
-    if (stale) { notes.push(`You marked an earlier version of this answer (${points(mark.points ?? 0)} points); it has changed since: mark it again.`); }
+    if (item.min_words && entry.words && entry.words < item.min_words) {
+      notes.push(`Shorter than the ${item.min_words} words asked for.`);
+    }
+    if (entry.cut) {
+      const size = entry.chars.toLocaleString("en");
+      notes.push(`Very long (${size} characters): only the beginning is shown.`);
+    }
+    if (entry.escaped) {
+      notes.push("Holds control or text-direction characters, shown as escapes such as \\u202e.");
+    }
+    if (stale) {
+      notes.push(`You marked an earlier version of this answer (${points(mark.points ?? 0)} ` +
+                 "points); it has changed since: mark it again.");
+    }
     answerNotes.replaceChildren(...notes.map((note) => h("li", { text: "Note: " + note })));
-    answerText.replaceChildren(...entry.text.split(/\n{2,}/).map((part) => h("p", { dir: "auto", text: part })));
+    const parts = entry.text.split(/\n{2,}/);
+    answerText.replaceChildren(...parts.map((part) => h("p", { dir: "auto", text: part })));
 
     rubricTitle.textContent = `Rubric: ${entry.item}, ${points(item.points)} points`;
     rubricHow.textContent = item.mode === "levels"
@@ -330,7 +358,7 @@ export function render({ model, el }) {
                     "aria-label": `Insert comment ${index + 1}: ${text}` },
         index < 9 ? h("kbd", { text: `Shift+${index + 1}` }) : "", " ", h("span", { text: text })),
       h("button", { type: "button", class: "hg-remove", "aria-label": `Remove comment ${index + 1}`,
-                    onclick: () => { state.comments[entry.set + "/" + entry.item] = list.filter((_, i) => i !== index); save(); update(); } },
+                    onclick: () => removeComment(entry, index) },
         "Remove"))) : [h("li", { class: "hg-none", text: "None yet: write one, then press S." })]));
   }
 
@@ -343,9 +371,11 @@ export function render({ model, el }) {
     for (const entry of byItem) {
       if (!isMarked(entry)) { continue; }
       const { mark } = markOf(entry);
-      rows.push([entry.student, entry.set, entry.item, points(mark.points), mark.comment || "", entry.digest]);
+      const { student, set, item, digest } = entry;
+      rows.push([student, set, item, points(mark.points), mark.comment || "", digest]);
     }
-    return { text: rows.map((row) => row.map(csvCell).join(",")).join("\r\n") + "\r\n", count: rows.length - 1 };
+    const text = rows.map((row) => row.map(csvCell).join(",")).join("\r\n") + "\r\n";
+    return { text, count: rows.length - 1 };
   }
 
   function download() {
@@ -364,7 +394,8 @@ export function render({ model, el }) {
     const header = (rows[0] || []).map((cell) => cell.trim().toLowerCase());
     const missing = ["student", "set", "item", "points"].filter((column) => !header.includes(column));
     if (missing.length) {
-      message.textContent = `${name}: not imported: it has no ${missing.join(", ")} column. Use a scores.csv this page saved.`;
+      message.textContent = `${name}: not imported: it has no ${missing.join(", ")} column. ` +
+        "Use a scores.csv this page saved.";
       return;
     }
     const byKey = new Map(entries.map((entry) => [keyOf(entry), entry]));
@@ -375,30 +406,43 @@ export function render({ model, el }) {
       const row = Object.fromEntries(header.map((column, i) => [column, unguard(cells[i])]));
       const line = index + 2;
       const entry = byKey.get([row.student, row.set, row.item].join(SEP));
-      if (!entry) { problems.push(`line ${line}: no answer of ${row.student} to ${row.set} ${row.item} waits here`); return; }
+      if (!entry) {
+        problems.push(`line ${line}: no answer of ${row.student} to ${row.set} ${row.item} waits here`);
+        return;
+      }
       const item = itemOf(entry);
       const value = Number(row.points);
       if (row.points === "" || !Number.isFinite(value) || value < 0 || value > item.points) {
-        problems.push(`line ${line}: points ${JSON.stringify(row.points)} are not from 0 to ${points(item.points)}`);
+        const given = JSON.stringify(row.points);
+        problems.push(`line ${line}: points ${given} are not from 0 to ${points(item.points)}`);
         return;
       }
       const digest = row.digest ? row.digest.toLowerCase() : entry.digest;
       if (digest !== entry.digest) { changed += 1; }
-      state.marks[keyOf(entry)] = { points: value, comment: row.comment || "", levels: levelsFor(item, value), digest };
+      const levels = levelsFor(item, value);
+      state.marks[keyOf(entry)] = { points: value, comment: row.comment || "", levels, digest };
       imported += 1;
     });
     save();
     update();
     message.textContent = `${name}: imported ${imported} mark${imported === 1 ? "" : "s"}` +
       (changed ? `, ${changed} for answers that changed since (shown as changed: mark them again)` : "") +
-      (problems.length ? `; ${problems.length} row${problems.length === 1 ? "" : "s"} not imported: ${problems.slice(0, 5).join("; ")}` : "") + ".";
+      (problems.length ? `; ${problems.length} row${problems.length === 1 ? "" : "s"} not ` +
+        `imported: ${problems.slice(0, 5).join("; ")}` : "") + ".";
   }
 
   // ---- events
   orderItem.addEventListener("change", () => { state.order = "item"; sortOrder(); save(); update(); });
-  orderStudent.addEventListener("change", () => { state.order = "student"; sortOrder(); save(); update(); });
+  orderStudent.addEventListener("change", () => {
+    state.order = "student"; sortOrder(); save(); update();
+  });
   hideNames.addEventListener("change", () => { state.hideNames = hideNames.checked; save(); update(); });
-  jump.addEventListener("change", () => { position = Number(jump.value); state.current = keyOf(current()); save(); update(); });
+  jump.addEventListener("change", () => {
+    position = Number(jump.value);
+    state.current = keyOf(current());
+    save();
+    update();
+  });
   pointsInput.addEventListener("change", typedPoints);
   pointsInput.addEventListener("keydown", (event) => { if (event.key === "Enter") { typedPoints(); } });
   comment.addEventListener("input", () => setMark({ comment: comment.value }));
