@@ -47,6 +47,15 @@ def add_parser(verbs: argparse._SubParsersAction) -> None:
         help="refuse notebooks larger than this (%(default)s)",
     )
     grade.add_argument(
+        "--manual",
+        nargs="+",
+        action="extend",
+        default=[],
+        metavar="SCORES.CSV",
+        help="hand scores to merge (student,set,item,points,comment[,digest]), as the marking "
+        "page hand-grading.html saves them; several files allowed",
+    )
+    grade.add_argument(
         "--unsafe-no-sandbox",
         action="store_true",
         help="where bubblewrap cannot run, run student code WITHOUT the kernel sandbox "
@@ -63,6 +72,8 @@ def run(args: argparse.Namespace) -> int:
     from medialit.grade import exports, isolation, late_class
     from medialit.grade.bundle import BundleError, load_bundle
     from medialit.grade.engine import Interrupted, grade_class
+    from medialit.grade.manual import ManualError, read_scores
+    from medialit.grade.marking import apply_hand_grading
     from medialit.grade.plugin import default_out
 
     console = Console(stderr=True)
@@ -73,7 +84,8 @@ def run(args: argparse.Namespace) -> int:
         roster = exports.read_roster(Path(args.roster)) if args.roster else None
         submitted_at = Path(args.submitted_at) if args.submitted_at else None
         late_rule, times = late_class.load_inputs(Path(args.bundle), submitted_at)
-    except (BundleError, OSError, ValueError) as error:
+        scores = read_scores(map(Path, args.manual), bundle)  # all checked before any grading
+    except (BundleError, ManualError, OSError, ValueError) as error:
         console.print(f"error: {error}", style="bold red", markup=False)
         return 2
     if args.unsafe_no_sandbox:
@@ -123,8 +135,11 @@ def run(args: argparse.Namespace) -> int:
             console.print(f"error: {error}", style="bold red", markup=False)
             return 2
         except Interrupted as stop:
-            lateness = _lateness(late_rule, stop.run.results, submissions, times, console)
-            written = exports.write_outputs(stop.run.results, bundle, out, roster, lateness)
+            results, _, _ = apply_hand_grading(
+                submissions, bundle, out, stop.run.results, scores, args.max_notebook_mb
+            )
+            lateness = _lateness(late_rule, results, submissions, times, console)
+            written = exports.write_outputs(results, bundle, out, roster, lateness)
             console.print(
                 f"stopped: {len(stop.run.results)} of {stop.total} submissions graded and "
                 f"written to {written['gradebook']} (partial); run the same command again to "
@@ -133,10 +148,17 @@ def run(args: argparse.Namespace) -> int:
                 soft_wrap=True,
             )
             return 130
-    lateness = _lateness(late_rule, run_.results, submissions, times, console)
+    run_.results, merged, page = apply_hand_grading(
+        submissions, bundle, out, run_.results, scores, args.max_notebook_mb
+    )
+    lateness = _lateness(late_rule, run_.results, submissions, times, console)  # hand scores in
     written = exports.write_outputs(run_.results, bundle, out, roster, lateness)
     print_summary(console, run_, bundle)
     console.print(f"graded {run_.graded}, reused {run_.reused} unchanged, in {run_.seconds:.1f} s")
+    for line in merged.lines() if merged else []:
+        console.print(line, markup=False, soft_wrap=True)
+    if page:
+        written["hand grading"] = page
     for name, path in written.items():
         console.print(f"{name}: {path}")
     return 0

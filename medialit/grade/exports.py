@@ -165,7 +165,8 @@ def gradescope_results(
             else:
                 test["score"] = item.points
                 test["max_score"] = item.max_points
-                test["status"] = "passed" if item.status == "correct" else "failed"
+                full = item.status == "manual" and (item.points or 0) >= item.max_points
+                test["status"] = "passed" if item.status == "correct" or full else "failed"
             said = student_feedback(spec, item) if spec else item.feedback
             test.update(
                 output=markdown_text(said), visibility=item_visibility(spec, default_visibility)

@@ -17,8 +17,9 @@ from typing import Any
 VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
 LEVELS = ("hint", "message", "full")
 RELEASE_FIELDS = {"visibility": VISIBILITIES, "feedback_level": LEVELS}
-# Rows that say why nothing could be graded, or that a person grades: shown whole at any level.
-ALWAYS_WHOLE = ("correct", "missing", "ungradable", "pending")
+# Rows that say why nothing could be graded, or that a person grades or graded (their
+# comment): shown whole at any level.
+ALWAYS_WHOLE = ("correct", "missing", "ungradable", "pending", "manual")
 WHEN = {
     "after_due_date": "after the due date",
     "after_published": "when grades are published",
