@@ -286,3 +286,13 @@ def test_the_pytest_plugin_applies_the_same_rule(kit, demo_bundle: Path, tmp_pat
     times.write_text("student,set\nbo,demo\n")
     bad = subprocess.run(command, capture_output=True, text=True, timeout=120, cwd=tmp_path)
     assert bad.returncode == 4 and "the columns must be exactly" in bad.stdout + bad.stderr
+
+
+def test_hand_scores_count_before_the_penalty(kit) -> None:
+    found, bundle = demo_results(kit)
+    found[0].items.append(ItemResult("q7", "reflection", 2, 2, "manual", "Graded by hand: 2 of 2."))
+    lateness = {("bo", "demo"): late.assess(rule(), "demo", "bo", at("2026-03-13 21:00"))}
+    payload = exports.gradescope_results(found, bundle, lateness)
+    assert payload["extra_data"]["late"]["demo"]["points"] == 5
+    assert payload["score"] == 4  # (2 + 1 + 2 by hand) less 20%
+    assert payload["tests"][-1]["output"].endswith("20% late penalty: 5 → 4.")
