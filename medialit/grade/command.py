@@ -54,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-    from medialit.grade import exports, isolation
+    from medialit.grade import exports, isolation, regrade
     from medialit.grade.bundle import BundleError, load_bundle
     from medialit.grade.engine import Interrupted, grade_class
     from medialit.grade.plugin import default_out
@@ -115,7 +115,9 @@ def run(args: argparse.Namespace) -> int:
             console.print(f"error: {error}", style="bold red", markup=False)
             return 2
         except Interrupted as stop:
-            written = exports.write_outputs(stop.run.results, bundle, out, roster)
+            written, _ = regrade.write_with_history(
+                stop.run.results, bundle, out, roster, complete=False
+            )
             console.print(
                 f"stopped: {len(stop.run.results)} of {stop.total} submissions graded and "
                 f"written to {written['gradebook']} (partial); run the same command again to "
@@ -124,11 +126,12 @@ def run(args: argparse.Namespace) -> int:
                 soft_wrap=True,
             )
             return 130
-    written = exports.write_outputs(run_.results, bundle, out, roster)
+    written, regraded = regrade.write_with_history(run_.results, bundle, out, roster)
     print_summary(console, run_, bundle)
     console.print(f"graded {run_.graded}, reused {run_.reused} unchanged, in {run_.seconds:.1f} s")
     for name, path in written.items():
         console.print(f"{name}: {path}")
+    console.print(regraded, markup=False, soft_wrap=True)
     return 0
 
 
