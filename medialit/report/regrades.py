@@ -62,10 +62,8 @@ def reason_counts(frame: pd.DataFrame) -> pd.DataFrame:
 def moved_totals(frame: pd.DataFrame) -> pd.DataFrame:
     """Set totals that moved, largest change first."""
     totals = frame[frame["item"] == TOTAL].copy()
-    change = [
-        (n - o) if o is not None and n is not None else None
-        for o, n in zip(totals["old"].map(_number), totals["new"].map(_number), strict=True)
-    ]
+    pairs = zip(map(_number, totals["old"]), map(_number, totals["new"]), strict=True)
+    change = [(n - o) if o is not None and n is not None else None for o, n in pairs]
     totals["change"] = [("–" if c is None else f"{c:+g}") for c in change]
     totals["size"] = [abs(c) if c is not None else float("inf") for c in change]
     totals = totals.sort_values(["size", "student", "set"], ascending=[False, True, True])

@@ -68,14 +68,15 @@ def _add_cell(notebook: Path, source: str) -> bool:
 
 def plant_similar_work(
     submissions: Path, bundle: Bundle, rng: random.Random, copies: list[tuple[str, str]]
-) -> dict[str, list[str]]:
+) -> set[str]:
     """Give every student their own reflections, then make each ``(source, copy)`` pair share
     work: the copy's reflections are the source's with a few words changed, and both record
-    the same four annotations the key does not have. Returns what was planted, per item.
+    the same four annotations the key does not have (a notebook the grader cannot read keeps
+    its problem). Returns the students whose reflections were written.
     """
-    planted: dict[str, list[str]] = {}
     students = sorted(p for p in Path(submissions).iterdir() if p.is_dir())
     written: dict[tuple[str, str], str] = {}
+    wrote: set[str] = set()
     for folder in students:
         for exercise in bundle.sets.values():
             notebook = folder / exercise.notebook
@@ -86,8 +87,8 @@ def plant_similar_work(
                 text = own_words(bundle, rng)
                 written[(folder.name, item.id)] = text
                 lines.append(f"{item.variable} = {text!r}")
-            if lines:
-                _add_cell(notebook, "\n".join(lines))
+            if lines and _add_cell(notebook, "\n".join(lines)):
+                wrote.add(folder.name)
     for number, (source, copy) in enumerate(copies):
         for set_id, exercise in bundle.sets.items():
             notebook = Path(submissions) / copy / exercise.notebook
@@ -98,13 +99,11 @@ def plant_similar_work(
                     for index in rng.sample(range(len(words)), 4):
                         words[index] = "however"
                     lines.append(f"{item.variable} = {' '.join(words)!r}")
-                    planted.setdefault(f"{set_id}/{item.id}", []).append(f"{source}+{copy}")
                 elif item.kind == "annotation":
                     _plant_annotations(Path(submissions), set_id, item, (source, copy), number)
-                    planted.setdefault(f"{set_id}/{item.id}", []).append(f"{source}+{copy}")
-            if lines and _add_cell(notebook, "\n".join(lines)) is False:
-                raise ValueError(f"{notebook}: cannot plant a copy in an unreadable notebook")
-    return planted
+            if lines:
+                _add_cell(notebook, "\n".join(lines))  # a broken notebook stays broken
+    return wrote
 
 
 def _plant_annotations(
@@ -155,12 +154,14 @@ def synthetic_class_report(
     students: int,
     loops: float,
     workers: int | None = None,
+    copies: tuple[tuple[str, str], ...] = (),
 ) -> SyntheticClass:
     """Assign ``root/exercises`` into ``work``, make a class, grade it and write its report.
 
     Every exercise set is in the class, code exercises included; ``loops`` is the share of wrong
     code answers that loop forever (each costs a sandbox timeout). The same ``seed`` gives the
-    same class, grades and report.
+    same class, grades and report. ``copies`` plants pairs of similar work
+    (:func:`plant_similar_work`) for the report's similarity section to find.
     """
     root, work = Path(root), Path(work)
     sources = exercise_sources(root / "exercises")
@@ -179,10 +180,12 @@ def synthetic_class_report(
     taken = synthesize_reading_checks(
         submissions, checks, students, work / "assign" / STUDENT, references, bundle, rng
     )
+    if copies:
+        plant_similar_work(submissions, bundle, rng, list(copies))
     graded = work / "graded"
     run = grade_class(submissions, grader, graded, workers=workers, sets=sets)
     write_outputs(run.results, bundle, graded)
-    report = write_report(
-        graded / GRADEBOOK, graded / "report.html", bundle, report_title(students, seed)
-    )
+    title = report_title(students, seed)
+    release = work / "assign" / STUDENT
+    report = write_report(graded / GRADEBOOK, graded / "report.html", bundle, title, release)
     return SyntheticClass(grader, submissions, graded / GRADEBOOK, report, dict(kinds), dict(taken))
