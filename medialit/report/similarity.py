@@ -72,10 +72,10 @@ def runs(text: str) -> dict[tuple[str, ...], list[int]]:
     [('a', 'b', 'c', 'd', 'e'), ('b', 'c', 'd', 'e', 'f')]
     """
     tokens = [w for w, _, _ in words(text)]
-    found: dict[tuple[str, ...], list[int]] = defaultdict(list)
-    for start in range(len(tokens) - RUN + 1):
-        found[tuple(tokens[start : start + RUN])].append(start)
-    return dict(found)
+    found: dict[tuple[str, ...], list[int]] = {}
+    for start, run in enumerate(zip(*(tokens[i:] for i in range(RUN)), strict=False)):
+        found.setdefault(run, []).append(start)
+    return found
 
 
 @dataclass
@@ -100,29 +100,26 @@ def _flag(shared: int, sizes: tuple[int, int], least: int) -> float | None:
     return share if share >= MIN_SHARE else None
 
 
-def _candidates(distinct: dict[str, set]) -> dict[tuple[str, str], int]:
-    """How many distinctive elements each pair of students shares (an inverted index)."""
+def _index(answers: dict[str, Iterable], excluded: set, students: int) -> tuple:
+    """An inverted index of the answers' elements (runs or entries): the size of each
+    student's distinctive part, how many distinctive elements each pair shares, and the test
+    of distinctiveness (not ``excluded``, held by at most :func:`common_limit` students)."""
     holders: dict = defaultdict(list)
-    for student, elements in distinct.items():
-        for element in elements:
+    for student, elements in answers.items():
+        for element in elements:  # each element once per student (sets, dict keys)
             holders[element].append(student)
-    shared: dict[tuple[str, str], int] = defaultdict(int)
-    for students in holders.values():
-        for pair in combinations(sorted(students), 2):
-            shared[pair] += 1
-    return shared
-
-
-def _drop_common(answers: dict[str, set], boilerplate: set, students: int) -> dict[str, set]:
-    counts: dict = defaultdict(int)
-    for elements in answers.values():
-        for element in elements:
-            counts[element] += 1
     limit = common_limit(students)
-    return {
-        s: {e for e in elements if e not in boilerplate and counts[e] <= limit}
-        for s, elements in answers.items()
-    }
+
+    def distinctive(element: object) -> bool:
+        return element not in excluded and len(holders[element]) <= limit
+
+    sizes = {s: sum(map(distinctive, elements)) for s, elements in answers.items()}
+    shared: dict[tuple[str, str], int] = defaultdict(int)
+    for element, who in holders.items():
+        if 2 <= len(who) <= limit and element not in excluded:
+            for pair in combinations(sorted(who), 2):
+                shared[pair] += 1
+    return sizes, shared, distinctive
 
 
 def boilerplate_runs(bundle: Bundle, extra: Iterable[str] = ()) -> set[tuple[str, ...]]:
@@ -143,13 +140,13 @@ def reflection_pairs(
 ) -> list[Pair]:
     """Flagged pairs among one reflection item's answers (student -> text)."""
     every = {s: runs(t) for s, t in texts.items()}
-    distinct = _drop_common({s: set(r) for s, r in every.items()}, boilerplate, students)
+    sizes, pairs_shared, distinctive = _index(every, boilerplate, students)
     pairs = []
-    for (a, b), shared in _candidates(distinct).items():
-        share = _flag(shared, (len(distinct[a]), len(distinct[b])), MIN_RUNS)
+    for (a, b), shared in pairs_shared.items():
+        share = _flag(shared, (sizes[a], sizes[b]), MIN_RUNS)
         if share is None:
             continue
-        common = distinct[a] & distinct[b]
+        common = {run for run in every[a] if run in every[b] and distinctive(run)}
         same = [w for w, _, _ in words(texts[a])] == [w for w, _, _ in words(texts[b])]
         detail = {
             "texts": (texts[a], texts[b]),
@@ -198,13 +195,13 @@ def annotation_pairs(
     """Flagged pairs among one annotation item's answers (student -> entries as recorded)."""
     gold = {(k["start"], k["end"], str(k.get("label") or "").casefold()) for k in key}
     every = {s: _entries(a) for s, a in answers.items()}
-    distinct = _drop_common(every, gold, students)
+    sizes, pairs_shared, distinctive = _index(every, gold, students)
     pairs = []
-    for (a, b), shared in _candidates(distinct).items():
-        share = _flag(shared, (len(distinct[a]), len(distinct[b])), MIN_ENTRIES)
+    for (a, b), shared in pairs_shared.items():
+        share = _flag(shared, (sizes[a], sizes[b]), MIN_ENTRIES)
         if share is None:
             continue
-        common = sorted(distinct[a] & distinct[b])
+        common = sorted(e for e in every[a] & every[b] if distinctive(e))
         detail = {"entries": common, "sizes": (len(every[a]), len(every[b]))}
         same = every[a] == every[b]
         pairs.append(Pair(set_id, item, "annotation", a, b, shared, share, same, detail))
