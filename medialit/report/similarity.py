@@ -26,7 +26,7 @@ import math
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
@@ -93,13 +93,6 @@ class Pair:
     detail: dict = field(default_factory=dict)
 
 
-def _flag(shared: int, sizes: tuple[int, int], least: int) -> float | None:
-    if shared < least or not min(sizes):
-        return None
-    share = shared / min(sizes)
-    return share if share >= MIN_SHARE else None
-
-
 def _index(answers: dict[str, Iterable], excluded: set, students: int) -> tuple:
     """An inverted index of the answers' elements (runs or entries): the size of each
     student's distinctive part, how many distinctive elements each pair shares, and the test
@@ -122,6 +115,16 @@ def _index(answers: dict[str, Iterable], excluded: set, students: int) -> tuple:
     return sizes, shared, distinctive
 
 
+def _flagged(answers: dict[str, Iterable], excluded: set, students: int, least: int) -> Iterator:
+    """(first, second, shared, share, distinctive) for each pair sharing at least ``least``
+    distinctive elements that make up :data:`MIN_SHARE` of the smaller distinctive part."""
+    sizes, pairs_shared, distinctive = _index(answers, excluded, students)
+    for (a, b), shared in pairs_shared.items():
+        smaller = min(sizes[a], sizes[b])
+        if shared >= least and smaller and shared / smaller >= MIN_SHARE:
+            yield a, b, shared, shared / smaller, distinctive
+
+
 def boilerplate_runs(bundle: Bundle, extra: Iterable[str] = ()) -> set[tuple[str, ...]]:
     """Runs that come from the instructor: articles, titles, hints, rubrics, ``extra`` texts."""
     texts = list(bundle.texts.values()) + list(extra)
@@ -140,12 +143,8 @@ def reflection_pairs(
 ) -> list[Pair]:
     """Flagged pairs among one reflection item's answers (student -> text)."""
     every = {s: runs(t) for s, t in texts.items()}
-    sizes, pairs_shared, distinctive = _index(every, boilerplate, students)
     pairs = []
-    for (a, b), shared in pairs_shared.items():
-        share = _flag(shared, (sizes[a], sizes[b]), MIN_RUNS)
-        if share is None:
-            continue
+    for a, b, shared, share, distinctive in _flagged(every, boilerplate, students, MIN_RUNS):
         common = {run for run in every[a] if run in every[b] and distinctive(run)}
         same = [w for w, _, _ in words(texts[a])] == [w for w, _, _ in words(texts[b])]
         detail = {
@@ -195,12 +194,8 @@ def annotation_pairs(
     """Flagged pairs among one annotation item's answers (student -> entries as recorded)."""
     gold = {(k["start"], k["end"], str(k.get("label") or "").casefold()) for k in key}
     every = {s: _entries(a) for s, a in answers.items()}
-    sizes, pairs_shared, distinctive = _index(every, gold, students)
     pairs = []
-    for (a, b), shared in pairs_shared.items():
-        share = _flag(shared, (sizes[a], sizes[b]), MIN_ENTRIES)
-        if share is None:
-            continue
+    for a, b, shared, share, distinctive in _flagged(every, gold, students, MIN_ENTRIES):
         common = sorted(e for e in every[a] & every[b] if distinctive(e))
         detail = {"entries": common, "sizes": (len(every[a]), len(every[b]))}
         same = every[a] == every[b]
