@@ -279,3 +279,42 @@ def test_a_key_change_on_the_real_exercises_is_reported(tmp_path: Path, capsys) 
     assert [tuple(r.values()) for r in report] == expected
     (kept,) = (out / regrade.HISTORY).glob("gradebook-*.csv")
     assert kept.read_text(encoding="utf-8") == before
+
+
+def test_an_interrupted_run_compares_only_what_it_graded() -> None:
+    old = _book("ann,s,q1,label,2,2,correct,,,", "bo,s,q1,label,2,2,correct,,,")
+    new = _book("ann,s,q1,label,0,2,incorrect,,,")  # stopped before bo
+    now = _record(items={"s/q1": "CHANGED", "s/q2": "k2"})
+    rows = regrade.compare(old, new, _record(), now, scope={("ann", "s")})
+    assert [tuple(r[:5]) for r in rows] == [
+        ("ann", "s", "q1", "2", "0"),
+        ("ann", "s", "(total)", "2", "0"),
+    ]
+
+
+def test_the_pytest_plugin_keeps_history_and_reports_a_resubmission(
+    demo_bundle, kit, tmp_path: Path
+) -> None:
+    import subprocess
+    import sys
+
+    subs, out = tmp_path / "subs", tmp_path / "out"
+    kit.write_submission(subs, "ann", kit.notebook({"q1_technique": "Doubt"}), annotations=[])
+    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q"]
+    command += ["--submissions", str(subs), "--bundle", str(demo_bundle), "--grade-out", str(out)]
+
+    def run() -> str:
+        done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=120)
+        return done.stdout + done.stderr
+
+    assert "first grading of this folder" in run()
+    kit.write_submission(subs, "ann", kit.notebook({"q1_technique": "Repetition"}))
+    said = run()
+    assert "regrade: 1 item score(s) of 1 student(s) changed" in said, said
+    rows = _read(out / regrade.REPORT)
+    assert [(r["item"], r["old"], r["new"]) for r in rows] == [
+        ("q1", "2", "0"),
+        ("(total)", "2", "0"),
+    ]
+    assert rows[0]["why"] == "answer changed: the notebook is not the one graded before"
+    assert len(list((out / regrade.HISTORY).glob("gradebook-*.csv"))) == 1
