@@ -70,10 +70,13 @@ def item_digests(bundle: Bundle) -> dict[str, str]:
     return digests
 
 
-def grading_record(results: list[SubmissionResult], bundle: Bundle) -> dict[str, Any]:
+def grading_record(
+    results: list[SubmissionResult], bundle: Bundle, complete: bool = True
+) -> dict[str, Any]:
     """What this run's scores were computed from (see the module's docstring)."""
     return {
         "format": 1,
+        "complete": complete,  # False: a run stopped by Ctrl-C, whose gradebook is partial
         "engine": ENGINE_VERSION,
         "bundle": bundle.digest,
         "isolation": isolation.mode(),
@@ -140,7 +143,12 @@ def _item_reasons(
         if before and item_key not in before.get("items", {}):
             reasons.append("item added to the exercises")
         elif (student, set_id) not in old_pairs:
-            reasons.append("first graded in this run (no row before)")
+            stopped = before is not None and before.get("complete") is False
+            reasons.append(
+                "not graded before: the previous run was stopped before it"
+                if stopped
+                else "first graded in this run (no row before)"
+            )
     if new is None:
         if item_key not in now["items"]:
             reasons.append("item removed from the exercises")
@@ -284,7 +292,7 @@ def record_run(
 ) -> Outcome:
     """After the gradebook is written: keep the previous one, write the record and report."""
     out = Path(out)
-    now = grading_record(results, bundle)
+    now = grading_record(results, bundle, complete)
     new_text = (out / exports.GRADEBOOK).read_text(encoding="utf-8")
     written: dict[str, Path] = {}
     if previous is None:

@@ -286,6 +286,14 @@ def test_an_interrupted_run_compares_only_what_it_graded() -> None:
     new = _book("ann,s,q1,label,0,2,incorrect,,,")  # stopped before bo
     now = _record(items={"s/q1": "CHANGED", "s/q2": "k2"})
     rows = regrade.compare(old, new, _record(), now, scope={("ann", "s")})
+    stopped = {**_record(), "complete": False}
+    after = regrade.compare(new, old, stopped, _record())  # the next run grades bo again
+    assert after[-1][2:] == [
+        "(total)",
+        "absent",
+        "2",
+        "not graded before: the previous run was stopped before it",
+    ]
     assert [tuple(r[:5]) for r in rows] == [
         ("ann", "s", "q1", "2", "0"),
         ("ann", "s", "(total)", "2", "0"),
