@@ -30,13 +30,14 @@ from medialit.fileio import atomic_write_text
 from medialit.grade import exports, isolation
 from medialit.grade.bundle import Bundle
 from medialit.grade.engine import ENGINE_VERSION, SubmissionResult
+from medialit.grade.manual import MANUAL
 
 RECORD = "grading-record.json"
 REPORT = "regrade-report.csv"
 HISTORY = "history"
 COLUMNS = ["student", "set", "item", "old", "new", "why"]
 TOTAL = "(total)"
-MANUAL = "manual"  # the status of a score a person typed in (`medialit grade --manual`)
+
 Key = tuple[str, str, str]  # student, set, item
 
 

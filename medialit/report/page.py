@@ -134,6 +134,7 @@ def build_report(
             "missing",
             "ungradable",
             "pending",
+            "manual",
         ]
     ]
     parts.append(
