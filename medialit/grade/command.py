@@ -69,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-    from medialit.grade import exports, isolation, late_class
+    from medialit.grade import exports, isolation, late_class, regrade
     from medialit.grade.bundle import BundleError, load_bundle
     from medialit.grade.engine import Interrupted, grade_class
     from medialit.grade.manual import ManualError, read_scores
@@ -139,7 +139,9 @@ def run(args: argparse.Namespace) -> int:
                 submissions, bundle, out, stop.run.results, scores, args.max_notebook_mb
             )
             lateness = _lateness(late_rule, results, submissions, times, console)
-            written = exports.write_outputs(results, bundle, out, roster, lateness)
+            written, _ = regrade.write_with_history(
+                results, bundle, out, roster, complete=False, late=lateness
+            )
             console.print(
                 f"stopped: {len(stop.run.results)} of {stop.total} submissions graded and "
                 f"written to {written['gradebook']} (partial); run the same command again to "
@@ -152,7 +154,7 @@ def run(args: argparse.Namespace) -> int:
         submissions, bundle, out, run_.results, scores, args.max_notebook_mb
     )
     lateness = _lateness(late_rule, run_.results, submissions, times, console)  # hand scores in
-    written = exports.write_outputs(run_.results, bundle, out, roster, lateness)
+    written, regraded = regrade.write_with_history(run_.results, bundle, out, roster, late=lateness)
     print_summary(console, run_, bundle)
     console.print(f"graded {run_.graded}, reused {run_.reused} unchanged, in {run_.seconds:.1f} s")
     for line in merged.lines() if merged else []:
@@ -161,6 +163,7 @@ def run(args: argparse.Namespace) -> int:
         written["hand grading"] = page
     for name, path in written.items():
         console.print(f"{name}: {path}")
+    console.print(regraded, markup=False, soft_wrap=True)
     return 0
 
 

@@ -87,6 +87,7 @@ class GradeState:
     late_rule: Any = None  # the grader folder's late policy (late.py), and the LMS times
     times: Any = None
     late_warning: str = ""
+    regrade: str = ""  # the regrade step's line for the summary
 
     def load(self) -> None:
         from medialit.grade.bundle import load_bundle
@@ -297,7 +298,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         state.close()  # the results go to the controller, which writes them as they are
         config.workeroutput["medialit_results"] = [r.to_dict() for r in state.memo.values()]
         return
-    from medialit.grade import exports
+    from medialit.grade import exports, regrade
 
     if exitstatus == pytest.ExitCode.INTERRUPTED and state.bundle is not None:
         state.close()  # graded so far is written; the next run grades the rest
@@ -315,7 +316,9 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
     roster = exports.read_roster(state.roster) if state.roster else None
     lateness = for_results(state.late_rule, results, state.submissions, state.times)
-    state.written = exports.write_outputs(results, state.bundle, state.out, roster, lateness)
+    state.written, state.regrade = regrade.write_with_history(
+        results, state.bundle, state.out, roster, complete=not state.stopped, late=lateness
+    )
     state.late_warning = without_time(lateness)
 
 
@@ -345,5 +348,6 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
             terminalreporter.write_line(f"{state.stopped}; run again to grade the rest")
         for name, path in written.items():
             terminalreporter.write_line(f"{name}: {path}")
+        terminalreporter.write_line(state.regrade)
         if state.late_warning:
             terminalreporter.write_line(f"WARNING: {state.late_warning}", yellow=True)
