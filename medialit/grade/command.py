@@ -76,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
     from medialit.grade.marking import apply_hand_grading
     from medialit.grade.plugin import default_out
 
-    console = Console(stderr=True)
+    console = Console(stderr=True, soft_wrap=True)  # long paths stay whole
     submissions = Path(args.submissions)
     out = Path(args.out) if args.out else default_out(submissions)
     try:
