@@ -661,7 +661,8 @@ TECHNIQUES = _set(
         "Appeal to values",
         "VALUES",
         "Supporting a position by tying it to values the audience cherishes (peace, freedom, "
-        "tradition) without showing the tie.",
+        "tradition) without showing the tie. The value is offered as a reason, or casts one side "
+        "as keeping it; a value named only as an actor's stated aim is not.",
         "justification",
     ),
     (
@@ -669,15 +670,17 @@ TECHNIQUES = _set(
         "Appeal to fear or prejudice",
         "FEAR",
         "Winning support or opposition by stirring fear, anxiety or prejudice about what happens "
-        "otherwise.",
+        "otherwise. The words must picture a harm and use it to push a conclusion; naming hard "
+        "times, or reporting someone's fear, is not enough.",
         "justification",
     ),
     (
         "causal_oversimplification",
         "Causal oversimplification",
         "ONECAUSE",
-        "Giving one cause for an outcome that has many, or taking what came first for what caused "
-        "it.",
+        "Giving one cause for an outcome that has many (laying all the blame for a situation "
+        "between several parties on one of them included), or taking what came first for what "
+        "caused it.",
         "simplification",
     ),
     (
@@ -744,7 +747,8 @@ TECHNIQUES = _set(
         "Loaded language",
         "LOADED",
         "Words with strong emotional charge, positive or negative, chosen to sway the reader: a "
-        "plainer word exists, and the chosen one adds a feeling about or a judgement of an actor.",
+        "plainer word exists, and the chosen one adds a feeling about or a judgement of an actor. "
+        "A term of art used in its ordinary sense (hegemony, encircle) is the plain word.",
         "manipulative_wording",
     ),
     (
@@ -759,7 +763,9 @@ TECHNIQUES = _set(
         "exaggeration_minimisation",
         "Exaggeration or minimisation",
         "SCALE",
-        "Making something bigger, better or worse than it is, or playing its importance down.",
+        "Making something bigger, better or worse than it is, or playing its importance down. "
+        "The words state a measure (a superlative, always or never, a figure, an image of size); "
+        "a word of significance (historic) is an assessment.",
         "manipulative_wording",
     ),
     (
@@ -767,7 +773,8 @@ TECHNIQUES = _set(
         "Repetition",
         "REPEAT",
         "Saying the same word, phrase or idea again and again so that it sticks, without adding "
-        "support.",
+        "support: three times or more across a text, or a run of parallel phrases; a word echoed "
+        "once in a reply is not.",
         "manipulative_wording",
     ),
 )

@@ -26,7 +26,7 @@ LABELLED_IN_04 = {
     "imminent military threats on four fronts": "obfuscation",
     "the Chinese threat": "loaded_language",
     "another blow to Chinese ambitions": "repetition",
-    "a sinking economy": "loaded_language",
+    "a sinking economy": "exaggeration_minimisation",
     "speaks massive volumes about the true Russian intentions": "exaggeration_minimisation",
 }
 PARAGRAPH_ID = re.compile(r"([a-z0-9]+(?:-[a-z0-9]+)+):p(\d{2})")
