@@ -40,10 +40,10 @@ _PREFIX = {"framing": "frame", "sourcing": "source", "claims": "claim", "persuas
 
 
 def remaining(key: Key, corpus: Corpus) -> list[str]:
-    """What is left to do in a key, as ``annotations check`` lists it: the problems, then
-    every todo, placeholder rationale, unnamed annotator and a draft's status."""
+    """What is left to do in a key, as ``annotations check`` lists it: every todo, placeholder
+    rationale, unnamed annotator and a draft's status, then the problems."""
     problems = [f"{problem.place}: {problem.message}" for problem in key_problems(key, corpus)]
-    return problems + left_to_do(key)
+    return left_to_do(key) + problems
 
 
 class KeyStore:
@@ -269,7 +269,9 @@ class KeyEditor:
             "text": placed["text"],
             "todo": todo or "",
             "confidence": confidence.group(1) if confidence else "",
-            "rationale": entry.get("rationale", ""),
+            "rationale": ""
+            if entry.get("rationale") == PLACEHOLDER
+            else entry.get("rationale", ""),
             "fields": _field_rows(entry),
         }
         return dict(self.panel.entry)
@@ -290,6 +292,8 @@ class KeyEditor:
             unknown = set(values) - allowed
             if unknown:
                 raise KeyEditError(f"{', '.join(sorted(unknown))} is not a field of this entry")
+            if "rationale" in values and not str(values["rationale"] or "").strip():
+                values = {**values, "rationale": PLACEHOLDER}  # not written yet
             for field, value in values.items():
                 _set(entry, field, value)
             if decided:

@@ -42,8 +42,10 @@ function render({ model, el }) {
     make("label", { for: statusPick.id, text: "Key status " }), statusPick, " ", statusSet);
   const form = make("form", { class: "mlk-form", "aria-label": "Entry" });
   const live = make("p", { class: "mlk-live", role: "status", "aria-live": "polite" });
-  const leftHead = make("h5", { class: "mlk-head", text: "What is left to do" });
-  const left = make("ul", { class: "mlk-left" });
+  const leftHead = make("h5", { class: "mlk-head", id: idFor("left"), text: "What is left" });
+  // A scrolling list: focusable, so that a keyboard can scroll it too.
+  const left = make("ul", { class: "mlk-left", tabindex: "0", "aria-labelledby": leftHead.id,
+    "data-lm-suppress-shortcuts": "true" });
   root.append(head, statusRow, form, live, leftHead, left);
 
   function say(text) {
@@ -104,9 +106,10 @@ function render({ model, el }) {
     }
     const send = (type, more = {}) => model.send({ type, id: entry.id, ...more });
     const rationaleId = idFor("rationale");
-    const rationale = make("textarea", { id: rationaleId, rows: "2", "data-field": "rationale" });
+    const rationale = make("textarea", { id: rationaleId, rows: "2", "data-field": "rationale",
+      placeholder: "one sentence: why these labels" });
     rationale.value = entry.rationale;
-    form.replaceChildren(
+    form.replaceChildren(...[
       make("h5", { class: "mlk-head", text: `${entry.id} · ${entry.layer} · ${entry.paragraph_id}` }),
       make("p", { class: "mlk-span", text: `“${entry.text}”` }),
       entry.todo ? make("p", { class: "mlk-todo" },
@@ -122,7 +125,8 @@ function render({ model, el }) {
         button("Save, keep todo", () => send("save", { values: values(), decided: false })), " ",
         button("Show in text", () => send("show")), " ",
         button("Next to do", () => send("next")), " ",
-        button("Delete entry", () => send("delete"), { class: "mlk-button mlk-delete" })));
+        button("Delete entry", () => send("delete"), { class: "mlk-button mlk-delete" })),
+    ].filter(Boolean));
   }
   form.addEventListener("submit", (event) => event.preventDefault());
 
