@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,6 +49,19 @@ def passage(corpus: Corpus) -> list[Passage]:
     """Passages of the corpus, whatever it holds: the first ones are of its first article, and
     ``passage[-1]`` is of its last."""
     return passages(corpus)
+
+
+def copy_with_draft(folder: Path) -> tuple[Corpus, str, Path]:
+    """A copy of the corpus' articles in ``folder/sources`` with a fresh draft key for its last
+    article (what `annotations draft` writes); returns (corpus, article id, key path)."""
+    from medialit.annotations.draft import write_draft
+
+    sources = folder / "sources"
+    shutil.copytree(default().root / "articles", sources / "articles")
+    (sources / "annotations").mkdir()
+    copy = Corpus(sources)
+    article_id = copy.ids()[-1]
+    return copy, article_id, Path(write_draft(copy, article_id).path)
 
 
 @pytest.fixture

@@ -3,32 +3,23 @@ key opened, entries accepted, edited, deleted and added, saved in place; `check`
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 import yaml
 
 from medialit.annotations.__main__ import main as annotations_main
-from medialit.annotations.draft import write_draft
 from medialit.annotations.key import load_key
 from medialit.corpus import Corpus
 from medialit.widgets.key_editor import edit_key
 from medialit.widgets.key_editor.document import KeyDocument, KeyEditError
-
-REPOSITORY = Path(__file__).resolve().parents[2]
+from tests.widgets.conftest import copy_with_draft
 
 
 @pytest.fixture
 def draft(tmp_path) -> tuple[Corpus, str, Path]:
     """A copy of the corpus (any corpus) with a fresh draft key for its last article."""
-    sources = tmp_path / "sources"
-    shutil.copytree(REPOSITORY / "sources" / "articles", sources / "articles")
-    (sources / "annotations").mkdir()
-    corpus = Corpus(sources)
-    article_id = corpus.ids()[-1]
-    key = write_draft(corpus, article_id)
-    return corpus, article_id, Path(key.path)
+    return copy_with_draft(tmp_path)
 
 
 def _first(editor, layer: str) -> str:

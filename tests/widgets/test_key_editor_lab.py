@@ -3,21 +3,19 @@ drafted entry, add one from words chosen in the text, shortcuts never fire, axe 
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import nbformat
 import pytest
 import yaml
 
-from medialit.annotations.draft import write_draft
-from medialit.corpus import Corpus
+from tests.live import serious_axe_violations
 from tests.widgets import annotator_driver as drive
+from tests.widgets.conftest import copy_with_draft
 from tests.widgets.test_lab import SCREENSHOTS, _open, _shut_down
 
 pytestmark = pytest.mark.browser
 
-REPOSITORY = Path(__file__).resolve().parents[2]
 OUT = ".jp-OutputArea-output"
 PANEL = f"{OUT} .mlk"
 TEXT = f"{OUT} .mla"
@@ -25,12 +23,7 @@ TEXT = f"{OUT} .mla"
 
 def _notebook(folder: Path, name: str) -> tuple[str, Path]:
     """A copy of the corpus beside the notebook with a draft key for its last article."""
-    sources = folder / "sources"
-    shutil.copytree(REPOSITORY / "sources" / "articles", sources / "articles")
-    (sources / "annotations").mkdir()
-    corpus = Corpus(sources)
-    article_id = corpus.ids()[-1]
-    key = write_draft(corpus, article_id)
+    _, article_id, path = copy_with_draft(folder)
     notebook = nbformat.v4.new_notebook()
     notebook.cells = [
         nbformat.v4.new_code_cell(
@@ -41,7 +34,7 @@ def _notebook(folder: Path, name: str) -> tuple[str, Path]:
     ]
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
     nbformat.write(notebook, folder / name)
-    return article_id, Path(key.path)
+    return article_id, path
 
 
 def _entries(path: Path) -> dict[str, dict]:
@@ -95,16 +88,7 @@ def test_the_key_editor_by_keyboard_in_jupyterlab(browser, lab):
         added = [e for i, e in _entries(path).items() if i.startswith("tech-p")]
         assert len(added) == 1 and added[0]["technique"] == "loaded_language" and added[0]["todo"]
 
-        from axe_playwright_python.sync_playwright import Axe
-
-        results = Axe().run(
-            page, context=OUT, options={"resultTypes": ["violations"], "preload": False}
-        )
-        blocking = [
-            f"{v['id']}: {v['help']} {[n['target'] for n in v['nodes']][:3]}"
-            for v in results.response["violations"]
-            if v.get("impact") in {"serious", "critical"}
-        ]
+        blocking = serious_axe_violations(page, OUT)
         assert blocking == []
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.locator(PANEL).screenshot(path=str(SCREENSHOTS / "lab-key-editor.png"))
