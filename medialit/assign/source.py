@@ -40,6 +40,7 @@ class SourceNotebook:
     set_id: str
     title: str
     notebook: Any  # nbformat NotebookNode
+    in_release: bool = True  # False: handed out in class, kept out of the students' repository
 
 
 def exercise_sources(folder: Path) -> list[Path]:
@@ -75,7 +76,13 @@ def read_source(path: Path) -> SourceNotebook:
             f"{path}: the front matter needs `medialit: {{set: <name>, title: ...}}` "
             "(the set name becomes the notebook's file name, e.g. sourcing)"
         )
-    return SourceNotebook(path, set_id, str(meta.get("title") or set_id), notebook)
+    in_release = meta.get("student_release", True)
+    if not isinstance(in_release, bool):
+        raise SourceError(
+            f"{path}: front matter `student_release: {in_release!r}` must be true or false "
+            "(false keeps the set out of the students' repository until you hand it out)"
+        )
+    return SourceNotebook(path, set_id, str(meta.get("title") or set_id), notebook, in_release)
 
 
 def solution_blocks(source: str) -> list[str]:

@@ -41,6 +41,15 @@ def add_parser(verbs: argparse._SubParsersAction) -> None:
         help="refuse notebooks larger than this (%(default)s)",
     )
     grade.add_argument(
+        "--manual",
+        nargs="+",
+        action="extend",
+        default=[],
+        metavar="SCORES.CSV",
+        help="hand scores to merge (student,set,item,points,comment[,digest]), as the marking "
+        "page hand-grading.html saves them; several files allowed",
+    )
+    grade.add_argument(
         "--unsafe-no-sandbox",
         action="store_true",
         help="where bubblewrap cannot run, run student code WITHOUT the kernel sandbox "
@@ -57,6 +66,8 @@ def run(args: argparse.Namespace) -> int:
     from medialit.grade import exports, isolation
     from medialit.grade.bundle import BundleError, load_bundle
     from medialit.grade.engine import Interrupted, grade_class
+    from medialit.grade.manual import ManualError, read_scores
+    from medialit.grade.marking import apply_hand_grading
     from medialit.grade.plugin import default_out
 
     console = Console(stderr=True)
@@ -65,7 +76,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         bundle = load_bundle(Path(args.bundle))
         roster = exports.read_roster(Path(args.roster)) if args.roster else None
-    except (BundleError, OSError, ValueError) as error:
+        scores = read_scores(map(Path, args.manual), bundle)  # all checked before any grading
+    except (BundleError, ManualError, OSError, ValueError) as error:
         console.print(f"error: {error}", style="bold red", markup=False)
         return 2
     if args.unsafe_no_sandbox:
@@ -115,7 +127,10 @@ def run(args: argparse.Namespace) -> int:
             console.print(f"error: {error}", style="bold red", markup=False)
             return 2
         except Interrupted as stop:
-            written = exports.write_outputs(stop.run.results, bundle, out, roster)
+            results, _, _ = apply_hand_grading(
+                submissions, bundle, out, stop.run.results, scores, args.max_notebook_mb
+            )
+            written = exports.write_outputs(results, bundle, out, roster)
             console.print(
                 f"stopped: {len(stop.run.results)} of {stop.total} submissions graded and "
                 f"written to {written['gradebook']} (partial); run the same command again to "
@@ -124,9 +139,16 @@ def run(args: argparse.Namespace) -> int:
                 soft_wrap=True,
             )
             return 130
+    run_.results, merged, page = apply_hand_grading(
+        submissions, bundle, out, run_.results, scores, args.max_notebook_mb
+    )
     written = exports.write_outputs(run_.results, bundle, out, roster)
     print_summary(console, run_, bundle)
     console.print(f"graded {run_.graded}, reused {run_.reused} unchanged, in {run_.seconds:.1f} s")
+    for line in merged.lines() if merged else []:
+        console.print(line, markup=False, soft_wrap=True)
+    if page:
+        written["hand grading"] = page
     for name, path in written.items():
         console.print(f"{name}: {path}")
     return 0

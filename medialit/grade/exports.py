@@ -139,7 +139,8 @@ def gradescope_results(results: list[SubmissionResult], bundle: Bundle) -> dict:
             else:
                 test["score"] = item.points
                 test["max_score"] = item.max_points
-                test["status"] = "passed" if item.status == "correct" else "failed"
+                full = item.status == "manual" and (item.points or 0) >= item.max_points
+                test["status"] = "passed" if item.status == "correct" or full else "failed"
             test.update(output=markdown_text(item.feedback), visibility="visible")
             tests.append(test)
     score = round(sum(t.get("score", 0) for t in tests), 2)

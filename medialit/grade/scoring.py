@@ -13,7 +13,7 @@ from medialit.grade.bundle import CONFIDENCE_SCALE, Case, Item
 from medialit.grade.sandbox import RunResult
 from medialit.grade.textsafe import strip_ansi
 
-STATUSES = ("correct", "partial", "incorrect", "missing", "ungradable", "pending")
+STATUSES = ("correct", "partial", "incorrect", "missing", "ungradable", "pending", "manual")
 KIND_WORDS = {
     "label": 'a label in quotes, like "..."',
     "span": "a passage copied from the article, in quotes (or a list of passages)",

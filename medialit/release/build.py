@@ -91,12 +91,18 @@ def _notebooks(root: Path, student: Path, settings: ReleaseSettings, version: st
     import nbformat
 
     from medialit.assign.build import assign
-    from medialit.assign.source import exercise_sources
+    from medialit.assign.source import exercise_sources, read_source
 
     walkthroughs = walkthrough_sources(root)
+    exercise_files = exercise_sources(root / "exercises")
+    held = {s.set_id for s in map(read_source, exercise_files) if not s.in_release}
     with tempfile.TemporaryDirectory(prefix="medialit-assign-") as work:
-        assigned = assign(exercise_sources(root / "exercises"), Path(work))
-        sets = {path.stem: nbformat.read(path, as_version=4) for path in assigned.release}
+        assigned = assign(exercise_files, Path(work))
+        sets = {
+            path.stem: nbformat.read(path, as_version=4)
+            for path in assigned.release
+            if path.stem not in held
+        }
     released = {f"notebooks/{p.stem}": f"notebooks/{p.stem}.ipynb" for p in walkthroughs}
     released |= {f"book/exercises/{name}": f"exercises/{name}.ipynb" for name in sets}
     sources = {f"notebooks/{p.stem}": jupytext.read(p) for p in walkthroughs}

@@ -124,6 +124,7 @@ def build_report(table: pd.DataFrame, bundle: Bundle, title: str = "Class report
             "missing",
             "ungradable",
             "pending",
+            "manual",
         ]
     ]
     parts.append(

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-STATUS_ORDER = ["correct", "partial", "incorrect", "missing", "ungradable", "pending"]
+STATUS_ORDER = ["correct", "partial", "incorrect", "missing", "ungradable", "pending", "manual"]
 
 
 def set_totals(table: pd.DataFrame) -> pd.DataFrame:
@@ -75,7 +75,7 @@ def common_wrong_answers(
         (table["set"] == set_id)
         & (table["item"] == item)
         & table["graded"]
-        & (table["status"] != "correct")
+        & ~table["status"].isin(["correct", "manual"])  # a hand-marked text is no group
     ]
     groups = rows["answer"].where(
         rows["answer"].astype(str).str.strip() != "",

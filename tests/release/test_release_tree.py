@@ -11,6 +11,7 @@ from pathlib import Path
 
 import nbformat
 
+from medialit.assign.source import SourceError, exercise_sources, read_source
 from medialit.release.build import Released, walkthrough_sources
 from medialit.release.settings import example_settings
 from medialit.release.setup_cell import SETUP_TAG
@@ -29,10 +30,11 @@ def _notebooks(release: Released) -> dict[str, nbformat.NotebookNode]:
 def test_the_release_holds_every_notebook_and_the_files_students_need(release: Released):
     names = {p.relative_to(release.student).as_posix() for p in release.student.rglob("*")}
     walkthroughs = {f"notebooks/{p.stem}.ipynb" for p in walkthrough_sources(ROOT)}
-    sets = {f"exercises/{p.stem}.ipynb" for p in (ROOT / "exercises").glob("*.md")} - {
-        "exercises/README.ipynb"
-    }
+    sources = [read_source(p) for p in exercise_sources(ROOT / "exercises")]
+    sets = {f"exercises/{s.set_id}.ipynb" for s in sources if s.in_release}
+    held = {f"exercises/{s.set_id}.ipynb" for s in sources if not s.in_release}
     assert walkthroughs <= names and sets <= names and len(walkthroughs) == 7
+    assert held and not held & names, "sets marked student_release: false must not ship"
     for needed in (
         "README.md",
         "LICENSE",
@@ -114,3 +116,27 @@ def test_the_wheel_declares_its_dependencies_and_its_version(release: Released):
     assert "medialit/data/notebooks/self_checks.yaml" in names
     assert not [n for n in names if "/static/" in n]  # the book's vendored assets stay out
     assert json.loads(json.dumps(names))  # a plain list: nothing odd in the archive
+
+
+def test_reading_checks_are_handed_out_in_class_not_shipped_from_day_one(release: Released):
+    """A pre-test form and its post-test are the same questions; students who had them in
+    their repository from the first day could read the check before taking it."""
+    sources = {s.set_id: s for s in map(read_source, exercise_sources(ROOT / "exercises"))}
+    for form in ("pretest_a", "pretest_b", "posttest_a", "posttest_b"):
+        assert sources[form].in_release is False, form
+        assert not (release.student / "exercises" / f"{form}.ipynb").exists()
+        assert form not in (release.student / "README.md").read_text()
+    assert sources["sourcing"].in_release is True
+
+
+def test_a_student_release_flag_that_is_not_true_or_false_names_the_file_and_fix(tmp_path):
+    text = (ROOT / "exercises" / "sourcing.md").read_text()
+    source = tmp_path / "sourcing.md"
+    flagged = "  set: sourcing\n  student_release: later\n"
+    source.write_text(text.replace("  set: sourcing\n", flagged, 1))
+    try:
+        read_source(source)
+    except SourceError as error:
+        assert str(source) in str(error) and "true or false" in str(error)
+    else:
+        raise AssertionError("a bad student_release value was accepted")
