@@ -127,6 +127,7 @@ class KeyAnnotator(AnnotateWidget):
     def __init__(self, editor: KeyEditor, store: KeyStore, article_id: str) -> None:
         self.editor = editor
         super().__init__(editor.corpus, store, article_id)  # type: ignore[arg-type]
+        self.articles = [a for a in self.articles if a["id"] == article_id]  # the key's only
         self.list_title = f"Entries of {store.path.name}"
         self.item_actions = ["Edit"]
 
@@ -136,11 +137,7 @@ class KeyAnnotator(AnnotateWidget):
 
     def add(self, *args: Any, **kwargs: Any) -> dict[str, Any] | None:
         """Add an entry from the chosen words and labels, then open it in the panel."""
-        try:
-            saved = super().add(*args, **kwargs)
-        except KeyEditError as error:  # pragma: no cover - add() reports ValueError itself
-            self._say(str(error), "error")
-            return None
+        saved = super().add(*args, **kwargs)  # a refusal is said in the message
         if saved is not None:
             self.editor.open(saved["annotation_id"])
             self.editor.refresh()
