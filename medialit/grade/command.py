@@ -63,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-    from medialit.grade import exports, isolation
+    from medialit.grade import exports, isolation, regrade
     from medialit.grade.bundle import BundleError, load_bundle
     from medialit.grade.engine import Interrupted, grade_class
     from medialit.grade.manual import ManualError, read_scores
@@ -130,7 +130,7 @@ def run(args: argparse.Namespace) -> int:
             results, _, _ = apply_hand_grading(
                 submissions, bundle, out, stop.run.results, scores, args.max_notebook_mb
             )
-            written = exports.write_outputs(results, bundle, out, roster)
+            written, _ = regrade.write_with_history(results, bundle, out, roster, complete=False)
             console.print(
                 f"stopped: {len(stop.run.results)} of {stop.total} submissions graded and "
                 f"written to {written['gradebook']} (partial); run the same command again to "
@@ -142,7 +142,7 @@ def run(args: argparse.Namespace) -> int:
     run_.results, merged, page = apply_hand_grading(
         submissions, bundle, out, run_.results, scores, args.max_notebook_mb
     )
-    written = exports.write_outputs(run_.results, bundle, out, roster)
+    written, regraded = regrade.write_with_history(run_.results, bundle, out, roster)
     print_summary(console, run_, bundle)
     console.print(f"graded {run_.graded}, reused {run_.reused} unchanged, in {run_.seconds:.1f} s")
     for line in merged.lines() if merged else []:
@@ -151,6 +151,7 @@ def run(args: argparse.Namespace) -> int:
         written["hand grading"] = page
     for name, path in written.items():
         console.print(f"{name}: {path}")
+    console.print(regraded, markup=False, soft_wrap=True)
     return 0
 
 

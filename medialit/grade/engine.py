@@ -34,6 +34,7 @@ class SubmissionResult:
     fingerprint: str
     items: list[scoring.ItemResult] = field(default_factory=list)
     file: str = ""  # the notebook read (it may have been renamed); empty when none was
+    inputs: dict[str, str] = field(default_factory=dict)  # digests of the files read (regrades)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -42,13 +43,19 @@ class SubmissionResult:
             "fingerprint": self.fingerprint,
             "items": [item.to_dict() for item in self.items],
             "file": self.file,
+            "inputs": self.inputs,
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> SubmissionResult:
         items = [scoring.ItemResult(**item) for item in data["items"]]
         return cls(
-            data["student"], data["set_id"], data["fingerprint"], items, data.get("file", "")
+            data["student"],
+            data["set_id"],
+            data["fingerprint"],
+            items,
+            data.get("file", ""),
+            dict(data.get("inputs") or {}),
         )
 
 
@@ -119,13 +126,26 @@ def _file_digest(path: Path, max_mb: float) -> str:
     return digest.hexdigest()
 
 
-def fingerprint(task: Task, bundle: Bundle, max_mb: float) -> str:
+def input_digests(task: Task, max_mb: float) -> dict[str, str]:
+    """The digests of the files a task reads (none when the folder itself is the problem)."""
+    if task.problem:
+        return {}
+    return {
+        "notebook": _file_digest(task.notebook, max_mb),
+        "annotations": _file_digest(task.annotations, max_mb),
+    }
+
+
+def fingerprint(
+    task: Task, bundle: Bundle, max_mb: float, inputs: dict[str, str] | None = None
+) -> str:
     """A hash of everything the result depends on: engine, bundle, set, limits, the files
     (and which files), and how code is isolated (a run without the sandbox is redone)."""
     parts = [ENGINE_VERSION, bundle.digest, task.set_id, f"{max_mb:g}", isolation.mode()]
     parts += [task.problem or "", os.fsencode(task.notebook.name).hex()]
     if not task.problem:
-        parts += [_file_digest(task.notebook, max_mb), _file_digest(task.annotations, max_mb)]
+        found = input_digests(task, max_mb) if inputs is None else inputs
+        parts += [found["notebook"], found["annotations"]]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
@@ -259,15 +279,17 @@ def grade_and_store(
     """Grade a task unless an identical one is cached (then ``fresh`` is False); store the
     result atomically, so an interrupted run never leaves half a result behind."""
     task = resolve(task, bundle)
-    key = fingerprint(task, bundle, max_mb)
+    inputs = input_digests(task, max_mb)
+    key = fingerprint(task, bundle, max_mb, inputs)
     cached = read_cached(out, task, key)
     if cached is not None:
+        cached.inputs = inputs
         return cached, False
     read = "" if task.problem else printable(task.notebook.name, keep="")
     rows = grade_task(task, bundle, max_mb)
     if all(row.status == "missing" for row in rows):
         read = ""
-    result = SubmissionResult(task.student, task.set_id, key, rows, read)
+    result = SubmissionResult(task.student, task.set_id, key, rows, read, inputs)
     atomic_write_text(
         cache_path(out, task), json.dumps(result.to_dict(), ensure_ascii=False), durable=False
     )  # a result lost to a power cut is simply graded again

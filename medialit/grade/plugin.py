@@ -77,6 +77,7 @@ class GradeState:
     written: dict | None = None
     pool: Any = None
     stopped: str = ""
+    regrade: str = ""  # the regrade step's line for the summary
 
     def load(self) -> None:
         from medialit.grade.bundle import load_bundle
@@ -276,7 +277,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         state.close()  # the results go to the controller, which writes them as they are
         config.workeroutput["medialit_results"] = [r.to_dict() for r in state.memo.values()]
         return
-    from medialit.grade import exports
+    from medialit.grade import exports, regrade
 
     if exitstatus == pytest.ExitCode.INTERRUPTED and state.bundle is not None:
         state.close()  # graded so far is written; the next run grades the rest
@@ -291,7 +292,9 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         state.close()
         return  # broken before grading: nothing to write
     roster = exports.read_roster(state.roster) if state.roster else None
-    state.written = exports.write_outputs(results, state.bundle, state.out, roster)
+    state.written, state.regrade = regrade.write_with_history(
+        results, state.bundle, state.out, roster, complete=not state.stopped
+    )
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -320,3 +323,4 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
             terminalreporter.write_line(f"{state.stopped}; run again to grade the rest")
         for name, path in written.items():
             terminalreporter.write_line(f"{name}: {path}")
+        terminalreporter.write_line(state.regrade)

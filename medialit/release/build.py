@@ -3,9 +3,12 @@
 ``out/student/`` is the release repository as students meet it: the walk-throughs and exercise
 sets as ``.ipynb`` (outputs cleared, a setup cell first), README, LICENSE, CITATION.cff,
 CHANGELOG.md, pinned requirements, a Binder configuration and ``dist/<wheel>``. ``out/dist/``
-holds the wheel. Nothing of the answer keys reaches either, apart from the published
-worked-example keys the wheel carries; the exercise sets come from `medialit assign`, whose
-grader bundle is written to a temporary folder and thrown away.
+holds the wheel. ``out/handouts/`` holds the sets an instructor hands out on the day
+(``student_release: false`` in their front matter: the reading checks), made the same way but
+kept out of the repository students have from the first day. Nothing of the answer keys
+reaches any of them, apart from the published worked-example keys the wheel carries; the
+exercise sets come from `medialit assign`, whose grader bundle is written to a temporary
+folder and thrown away.
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ class Released:
     wheel: Path
     notebooks: list[Path]
     version: str
+    handouts: list[Path]  # sets with `student_release: false`, beside the repository, not in it
 
 
 def project_version(root: Path) -> str:
@@ -85,8 +89,11 @@ def _write_notebook(path: Path, notebook: object) -> None:
     os.chmod(path, 0o644)
 
 
-def _notebooks(root: Path, student: Path, settings: ReleaseSettings, version: str) -> list[Path]:
-    """Write the walk-throughs and the exercise sets into ``student``."""
+def _notebooks(
+    root: Path, student: Path, handouts: Path, settings: ReleaseSettings, version: str
+) -> list[Path]:
+    """Write the walk-throughs and the exercise sets into ``student``, and the sets handed out
+    in class (``student_release: false``) into ``handouts``."""
     import jupytext
     import nbformat
 
@@ -98,13 +105,10 @@ def _notebooks(root: Path, student: Path, settings: ReleaseSettings, version: st
     held = {s.set_id for s in map(read_source, exercise_files) if not s.in_release}
     with tempfile.TemporaryDirectory(prefix="medialit-assign-") as work:
         assigned = assign(exercise_files, Path(work))
-        sets = {
-            path.stem: nbformat.read(path, as_version=4)
-            for path in assigned.release
-            if path.stem not in held
-        }
+        sets = {path.stem: nbformat.read(path, as_version=4) for path in assigned.release}
     released = {f"notebooks/{p.stem}": f"notebooks/{p.stem}.ipynb" for p in walkthroughs}
     released |= {f"book/exercises/{name}": f"exercises/{name}.ipynb" for name in sets}
+    handed_out = {f"book/exercises/{name}" for name in held}
     sources = {f"notebooks/{p.stem}": jupytext.read(p) for p in walkthroughs}
     sources |= {f"book/exercises/{name}": notebook for name, notebook in sets.items()}
     written = []
@@ -119,7 +123,7 @@ def _notebooks(root: Path, student: Path, settings: ReleaseSettings, version: st
             meta["walkthrough"] = Path(page).name
             for number, cell in enumerate(out.cells[1:], start=1):
                 cell["id"] = f"{Path(page).name[:2]}-{number:03d}"  # stable: same release twice
-        path = student / released[page]
+        path = (handouts if page in handed_out else student) / released[page]
         _write_notebook(path, out)
         written.append(path)
     return written
@@ -141,8 +145,10 @@ def build_release(
     version = project_version(root)
     out.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".student-", dir=out))
+    staged_handouts = Path(tempfile.mkdtemp(prefix=".handouts-", dir=out))
     try:
-        notebooks = _notebooks(root, staging, settings, version)
+        written = _notebooks(root, staging, staged_handouts, settings, version)
+        notebooks = [p for p in written if p.is_relative_to(staging)]
         walkthroughs = [
             p.relative_to(staging).as_posix() for p in notebooks if "notebooks" in p.parts
         ]
@@ -167,13 +173,16 @@ def build_release(
         )
         _binder(staging, wheel.name)
         (staging / ".gitignore").write_text(STUDENT_GITIGNORE, encoding="utf-8")
-        student = out / "student"
-        if student.exists():
-            shutil.rmtree(student)
-        staging.rename(student)
-        os.chmod(student, 0o755)  # mkdtemp made it private
+        student, handouts = out / "student", out / "handouts"
+        for final, staged in ((student, staging), (handouts, staged_handouts)):
+            if final.exists():
+                shutil.rmtree(final)
+            staged.rename(final)
+            os.chmod(final, 0o755)  # mkdtemp made it private
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(staged_handouts, ignore_errors=True)
         raise
     moved = [student / p.relative_to(staging) for p in notebooks]
-    return Released(student, wheel, moved, version)
+    handed = [handouts / p.relative_to(staged_handouts) for p in written if p not in notebooks]
+    return Released(student, wheel, moved, version, handed)

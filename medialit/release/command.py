@@ -43,6 +43,12 @@ def run(args: argparse.Namespace) -> int:
     print(f"student  {done.student}  ({len(files)} files, {size / 1024:.0f} KiB)")
     for path in done.notebooks:
         print(f"         {path.relative_to(done.student)}")
+    if done.handouts:
+        print(
+            f"handouts {done.handouts[0].parents[1]}  (handed out in class, not in the repository)"
+        )
+        for path in done.handouts:
+            print(f"         {path.relative_to(done.handouts[0].parents[1])}")
     print(f"wheel    {done.wheel}  ({done.wheel.stat().st_size / 1024:.0f} KiB)")
     print(f"version  {done.version}; release repository {settings.repository_url}")
     for placeholder in settings.placeholders():

@@ -26,6 +26,12 @@ def add_parser(verbs: argparse._SubParsersAction) -> None:
         "--out", default=None, help="the HTML file to write (default: report.html beside it)"
     )
     report.add_argument("--title", default="Class report", help="the report's title")
+    report.add_argument(
+        "--release",
+        default=None,
+        help="the student release notebooks, whose prompts and starter text the similarity "
+        "section leaves out (default: the student folder beside the bundle's grader folder)",
+    )
     report.set_defaults(run=run)
 
 
@@ -38,7 +44,8 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else gradebook.with_name("report.html")
     try:
         bundle = load_bundle(Path(args.bundle))
-        path = write_report(gradebook, out, bundle, args.title)
+        release = Path(args.release) if args.release else Path(args.bundle).parent / "student"
+        path = write_report(gradebook, out, bundle, args.title, release)
     except (BundleError, ReportError, FileNotFoundError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

@@ -9,7 +9,7 @@ import pandas as pd
 
 from medialit.fileio import atomic_write_text
 from medialit.grade.bundle import Bundle
-from medialit.report import charts, learning, stats
+from medialit.report import charts, learning, regrades, similarity, stats
 from medialit.report.agreement import (
     RELIABLE,
     TENTATIVE,
@@ -32,6 +32,7 @@ figure{margin:1em 0}figcaption{font-size:.95em}
 .headline{display:flex;gap:1.5em;flex-wrap:wrap;padding:0;list-style:none}
 .headline li{border:2px solid #333;border-radius:.4em;padding:.5em 1em}
 .headline strong{display:block;font-size:1.6em}
+mark{background:#ffe08a;color:#1b1b1b;text-decoration:underline 2px;font-weight:700}
 """
 LONG_TEXT = 30  # characters: a cell holding more is prose (a title, a summary), not a code
 
@@ -66,13 +67,21 @@ def _figure(uri: str, alt: str, caption: str) -> str:
     )
 
 
-def build_report(table: pd.DataFrame, bundle: Bundle, title: str = "Class report") -> str:
-    """The report's HTML for a checked gradebook (see :func:`load_gradebook`)."""
+def build_report(
+    table: pd.DataFrame,
+    bundle: Bundle,
+    title: str = "Class report",
+    regraded: pd.DataFrame | None = None,
+    starter_texts: tuple[str, ...] = (),
+) -> str:
+    """The report's HTML for a checked gradebook (see :func:`load_gradebook`), with the last
+    regrade report when there is one and the release's text left out of similarity."""
     is_check = learning.is_reading_check(table["set"])
     checks = learning.analyse(table, bundle)  # the reading checks have their own section
     table = table[~is_check]
     if table.empty:  # a gradebook of reading checks only: no coursework sections
-        return _document(title, f"<h1>{html.escape(title)}</h1>\n{learning.section(checks)}")
+        body = [f"<h1>{html.escape(title)}</h1>", regrades.section(regraded)]
+        return _document(title, "\n".join([*body, learning.section(checks)]))
     totals = stats.set_totals(table)
     fractions = stats.student_fractions(table)
     items = stats.item_table(table)
@@ -89,6 +98,7 @@ def build_report(table: pd.DataFrame, bundle: Bundle, title: str = "Class report
         f"<li><strong>{fractions.median():.0%}</strong> median score</li>"
         f"<li><strong>{len(items)}</strong> items</li>"
         f"<li><strong>{pending}</strong> answers to grade by hand</li></ul>",
+        regrades.section(regraded),
     ]
 
     parts.append("<h2>Scores per exercise set</h2>")
@@ -213,6 +223,9 @@ def build_report(table: pd.DataFrame, bundle: Bundle, title: str = "Class report
         )
 
     parts.append(learning.section(checks))
+    compared = int(table["kind"].isin(["reflection", "annotation"]).sum())
+    pairs = similarity.find_pairs(table, bundle, starter_texts)
+    parts.append(similarity.section(pairs, bundle, compared, len(fractions)))
     parts.append("<h2>Per-student summaries</h2><p>Ready to paste into feedback.</p>")
     summaries = pd.DataFrame(
         [
@@ -242,8 +255,18 @@ def _document(title: str, body: str) -> str:
 
 
 def write_report(
-    gradebook: str | Path, out: str | Path, bundle: Bundle, title: str = "Class report"
+    gradebook: str | Path,
+    out: str | Path,
+    bundle: Bundle,
+    title: str = "Class report",
+    release: str | Path | None = None,
 ) -> Path:
-    """Check the gradebook, build the report and write it atomically (nothing on error)."""
+    """Check the gradebook, build the report and write it atomically (nothing on error).
+
+    A ``regrade-report.csv`` beside the gradebook adds the Regrades section; the student
+    release notebooks in ``release`` (when given and there) are starter text for similarity.
+    """
     table = load_gradebook(gradebook, bundle)
-    return atomic_write_text(out, build_report(table, bundle, title))
+    regraded = regrades.load_regrades(Path(gradebook))
+    starter = similarity.release_texts(Path(release)) if release else ()
+    return atomic_write_text(out, build_report(table, bundle, title, regraded, starter))

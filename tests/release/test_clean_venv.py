@@ -51,6 +51,8 @@ def outside(release: Released, tmp_path_factory: pytest.TempPathFactory) -> Path
     """A copy of the students' repository in a temporary folder outside /work."""
     folder = tmp_path_factory.mktemp("student-home") / "course"
     shutil.copytree(release.student, folder)
+    for handout in release.handouts:  # handed out on the day, saved beside the other sets
+        shutil.copy2(handout, folder / handout.parent.name / handout.name)
     assert not str(folder).startswith(str(ROOT))
     return folder
 

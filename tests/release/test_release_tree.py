@@ -126,6 +126,10 @@ def test_reading_checks_are_handed_out_in_class_not_shipped_from_day_one(release
         assert sources[form].in_release is False, form
         assert not (release.student / "exercises" / f"{form}.ipynb").exists()
         assert form not in (release.student / "README.md").read_text()
+        handout = release.student.parent / "handouts" / "exercises" / f"{form}.ipynb"
+        assert handout in release.handouts and handout.exists(), "the instructor's copy to hand out"
+        first = nbformat.read(handout, as_version=4).cells[0]
+        assert SETUP_TAG in first.metadata.get("tags", []) or first.get("id") == SETUP_TAG
     assert sources["sourcing"].in_release is True
 
 
