@@ -255,15 +255,16 @@ ENTMAN_FUNCTIONS = _set(
         "problem_definition",
         "Problem definition",
         "PROBLEM",
-        "Presents a state of affairs as a problem for someone: names a harm, risk, tension, "
-        "grievance, failure or offence as the issue at stake.",
+        "Presents a state of affairs as a problem for someone: a word names a harm, risk, threat, "
+        "tension, grievance, failure or offence at stake. A neutral topic is not enough.",
     ),
     (
         "causal_interpretation",
         "Causal interpretation",
         "CAUSE",
-        "Attributes the situation to an agent or cause, by a causal connective or a sequence the "
-        "text presents as cause (responded to ... by); a bare 'after' is not enough.",
+        "Says one thing makes another happen: a causal connective (because, due to, after all), "
+        "a sequence given as cause (responded to ... by) or a causative verb (put pressure on). "
+        "Not a bare 'after', a conditional, or 'therefore' before the author's own inference.",
     ),
     (
         "moral_evaluation",
@@ -276,8 +277,9 @@ ENTMAN_FUNCTIONS = _set(
         "treatment_recommendation",
         "Treatment recommendation",
         "REMEDY",
-        "Proposes or demands an action: should, must, needs to, an imperative, or a verb of "
-        "proposing; a reported plan or intention is not one.",
+        "Proposes or demands an action by an actor: should, must, needs to, an imperative, or a "
+        "verb or noun of proposing or demanding, reported or rejected demands included; a "
+        "reported plan or intention is not one.",
     ),
 )
 
@@ -289,15 +291,15 @@ FRAME_MODES = _set(
         "episodic",
         "Episodic",
         "EPISODE",
-        "Tells a particular event or case: this remark, this meeting, this day. Responsibility "
-        "tends to fall on the individuals in the story.",
+        "Reports a particular occurrence you could date: this remark, this meeting, this day. "
+        "Responsibility tends to fall on the individuals in the story.",
     ),
     (
         "thematic",
         "Thematic",
         "THEME",
-        "Sets events in a wider context: trends, history, structures, recurring patterns. "
-        "Responsibility tends to fall on governments, systems and societies.",
+        "Sets events in a wider context: trends, history, structures, the author's analysis and "
+        "forecasts, polls and figures. Responsibility tends to fall on governments and systems.",
     ),
 )
 
@@ -451,8 +453,8 @@ CHECK_WORTHINESS = _set(
         "check_worthy",
         "Check-worthy factual",
         "CFS",
-        "A checkable fact, or a prediction that events have since tested, that the argument leans "
-        "on and readers would want checked.",
+        "A checkable fact (a report of what a named source said included), or a prediction that "
+        "names an outcome a later record could settle, that the argument leans on.",
     ),
 )
 
@@ -471,8 +473,9 @@ VOICES = _set(
         "endorsed",
         "Endorsed",
         "ENDORSE",
-        "A source's claim that the author takes on: agreeing with it, building the argument on it, "
-        "or reporting a belief as if it were known fact.",
+        "A source's claim that the author takes on, with a signal in the text: praise of it, a cue "
+        "that presents it as true (pointed out, concede), an 'as X put it', or the author "
+        "restating or building on it.",
     ),
 )
 
@@ -484,13 +487,15 @@ STANCE_MARKERS = _set(
         "hedge",
         "Hedge",
         "HEDGE",
-        "Holds back full commitment and leaves room for doubt: 'conceivably', 'may', 'seems'.",
+        "Holds back full commitment and leaves room for doubt: 'conceivably', 'may', 'seems', "
+        "or an approximator such as 'generally'.",
     ),
     (
         "booster",
         "Booster",
         "BOOST",
-        "Shuts out doubt and signals certainty: 'no doubt', 'clearly', 'make no mistake'.",
+        "Shuts out doubt or exceptions: 'no doubt', 'clearly', 'make no mistake', 'never', 'no "
+        "matter what'. Words that only make a thing bigger ('very', 'immense') are not boosters.",
     ),
 )
 
@@ -738,7 +743,8 @@ TECHNIQUES = _set(
         "loaded_language",
         "Loaded language",
         "LOADED",
-        "Words with strong emotional charge, positive or negative, chosen to sway the reader.",
+        "Words with strong emotional charge, positive or negative, chosen to sway the reader: a "
+        "plainer word exists, and the chosen one adds a feeling about or a judgement of an actor.",
         "manipulative_wording",
     ),
     (

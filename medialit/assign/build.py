@@ -32,6 +32,7 @@ class Assigned:
     release: list[Path]
     bundle: Path
     gradescope: list[Path]
+    late: Path | None = None  # the late policy (exercises/late.yaml, checked), when there is one
 
 
 def _run_instructor_code(source: src.SourceNotebook) -> dict[str, Any]:
@@ -156,6 +157,8 @@ def build_set(source: src.SourceNotebook) -> tuple[ExerciseSet, dict[str, str], 
     texts: dict[str, str] = {}
     for number, spec, cell_source in src.item_specs(source):
         where = f"{source.path}, cell {number} (item {spec.get('id')!r})"
+        for name, value in source.defaults.items():  # the set's default, unless the item says
+            spec.setdefault(name, value)
         blocks = src.solution_blocks(cell_source)
         kind = spec.get("kind")
         if kind in ("label", "span", "set", "number", "reflection", "confidence"):
@@ -189,7 +192,7 @@ def build_set(source: src.SourceNotebook) -> tuple[ExerciseSet, dict[str, str], 
         if spec.get("article_id"):
             texts[spec["article_id"]] = corpus.article(spec["article_id"]).body
         try:
-            item = Item.from_dict(spec, where)
+            item = Item.from_dict(spec, f"{source.path}, cell {number}")  # it adds the item
         except BundleError as exc:
             raise src.SourceError(str(exc)) from exc
         if item.kind == "code":
@@ -300,14 +303,21 @@ def assign(sources: list[Path], out: Path) -> Assigned:
     (``bundle.json`` and one Gradescope autograder per set)."""
     import nbformat
 
-    from medialit.assign.gradescope import course_policy, write_autograder
+    from medialit.assign.gradescope import (
+        course_late_policy,
+        course_policy,
+        write_autograder,
+        write_late,
+    )
 
     out = Path(out)
     sets: dict[str, ExerciseSet] = {}
     texts: dict[str, str] = {}
     releases: dict[str, Any] = {}
-    for path in sorted(sources):
-        source = src.read_source(path)
+    read = [src.read_source(path) for path in sorted(sources)]
+    late = course_late_policy(sources, [source.set_id for source in read])  # checked first
+    for source in read:
+        path = source.path
         if source.set_id in sets:
             raise src.SourceError(f"{path}: set {source.set_id!r} is defined twice")
         exercise, needed, release = build_set(source)
@@ -322,8 +332,10 @@ def assign(sources: list[Path], out: Path) -> Assigned:
         release_paths.append(path)
     bundle = Bundle(sets, texts)
     bundle_path = write_bundle(bundle, out / GRADER)
+    late_path = write_late(out / GRADER, late)
     policy = course_policy(sources)
     autograders = [
-        write_autograder(bundle.only([s]), out / GRADER / "gradescope", s, policy) for s in sets
+        write_autograder(bundle.only([s]), out / GRADER / "gradescope", s, policy, late)
+        for s in sets
     ]
-    return Assigned(release_paths, bundle_path, autograders)
+    return Assigned(release_paths, bundle_path, autograders, late_path)

@@ -42,6 +42,8 @@ def run(args: argparse.Namespace) -> int:
     for path in done.release:
         print(f"student  {path}")
     print(f"grader   {done.bundle}  (keys: keep it away from students)")
+    if done.late:
+        print(f"late     {done.late}  (the late policy; in every zip too)")
     for path in done.gradescope:
         print(f"upload   {path}  (Gradescope autograder)")
     return 0

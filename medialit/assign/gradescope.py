@@ -13,6 +13,7 @@ from pathlib import Path
 import medialit
 from medialit.grade.autograder import DEFAULT_POLICY, POLICY_FILE, load_policy
 from medialit.grade.bundle import BUNDLE_FILE, Bundle, write_bundle
+from medialit.grade.late import LATE_FILE, LATE_SOURCE, LatePolicy, LatePolicyError, parse_policy
 
 # The grading engine needs only the standard library; these files are all it imports.
 ENGINE_FILES = (
@@ -26,10 +27,13 @@ ENGINE_FILES = (
     "grade/engine.py",
     "grade/exports.py",
     "grade/isolation.py",
+    "grade/late.py",
+    "grade/late_class.py",
     "grade/_runner.py",
     "grade/sandbox.py",
     "grade/scoring.py",
     "grade/textsafe.py",
+    "grade/visibility.py",
     "grade/workers.py",
 )
 PACKAGE_STUBS = {
@@ -65,11 +69,13 @@ chmod 600 bundle.json  # the key: the grading user's alone
 python3 -I -c 'import sys; sys.path.insert(0, ".")
 from pathlib import Path
 from medialit.grade import autograder, bundle, isolation
+from medialit.grade import late
 bundle.load_bundle(Path("bundle.json")); autograder.load_policy(Path("."))
+late.load_late(Path("."))
 problem = isolation.bwrap_problem()
 print("bubblewrap works: student code will run isolated" if problem is None else
       "WARNING: code items will be ungradable: " + problem)' \\
-  || stop "the grading modules, bundle.json or policy.json cannot be loaded (above)."
+  || stop "the grading modules, bundle.json, policy.json or late.json cannot be loaded (above)."
 echo "medialit autograder ready"
 """
 RUN_AUTOGRADER = """#!/usr/bin/env bash
@@ -119,7 +125,36 @@ def course_policy(sources: list[Path]) -> dict | None:
     return None
 
 
-def _files(bundle: Bundle, policy: dict | None) -> dict[str, bytes]:
+def course_late_policy(sources: list[Path], sets: list[str]) -> LatePolicy | None:
+    """The instructor's late policy: ``late.yaml`` beside the exercise sources, checked now
+    (unknown fields, sets, dates and durations are errors naming the field); None if absent."""
+    from medialit.assign.source import SourceError
+    from medialit.yamlfile import read_yaml
+
+    for folder in sorted({Path(path).parent for path in sources}):
+        path = folder / LATE_SOURCE
+        if path.exists():
+            data = read_yaml(path, SourceError, missing="missing")
+            try:
+                return parse_policy(data, str(path), sets)
+            except LatePolicyError as exc:
+                raise SourceError(str(exc)) from None
+    return None
+
+
+def write_late(folder: Path, late: LatePolicy | None) -> Path | None:
+    """``folder/late.json`` for the local grader (removed when the course has no late policy)."""
+    from medialit.fileio import atomic_write_text
+
+    path = Path(folder) / LATE_FILE
+    if late is None:
+        path.unlink(missing_ok=True)
+        return None
+    atomic_write_text(path, json.dumps(late.to_json(), indent=1) + "\n")
+    return path
+
+
+def _files(bundle: Bundle, policy: dict | None, late: LatePolicy | None = None) -> dict[str, bytes]:
     package = Path(medialit.__file__).parent
     files = {f"medialit/{name}": text.encode() for name, text in PACKAGE_STUBS.items()}
     for name in ENGINE_FILES:
@@ -128,10 +163,18 @@ def _files(bundle: Bundle, policy: dict | None) -> dict[str, bytes]:
     files["run_autograder"] = RUN_AUTOGRADER.encode()
     policy = {**DEFAULT_POLICY, **(policy or {})}
     files[POLICY_FILE] = (json.dumps(policy, indent=1) + "\n").encode()
+    if late is not None:
+        files[LATE_FILE] = (json.dumps(late.to_json(), indent=1) + "\n").encode()
     return files
 
 
-def write_autograder(bundle: Bundle, folder: Path, set_id: str, policy: dict | None = None) -> Path:
+def write_autograder(
+    bundle: Bundle,
+    folder: Path,
+    set_id: str,
+    policy: dict | None = None,
+    late: LatePolicy | None = None,
+) -> Path:
     """Write ``folder/<set>/`` (the autograder as files) and ``folder/<set>.zip`` (to upload).
 
     Both hold the set's keys, so they stay in the grader's folder, readable by its owner only;
@@ -143,7 +186,8 @@ def write_autograder(bundle: Bundle, folder: Path, set_id: str, policy: dict | N
     target = folder / set_id
     target.mkdir(parents=True, exist_ok=True)
     os.chmod(folder, 0o700)
-    files = _files(bundle, policy)
+    files = _files(bundle, policy, late and late.for_gradescope(set_id))
+    (target / LATE_FILE).unlink(missing_ok=True)  # a policy since removed must not linger
     for name, data in files.items():
         path = target / name
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +41,7 @@ class SourceNotebook:
     title: str
     notebook: Any  # nbformat NotebookNode
     in_release: bool = True  # False: handed out in class, kept out of the students' repository
+    defaults: dict[str, str] = field(default_factory=dict)  # feedback_level/visibility per set
 
 
 def exercise_sources(folder: Path) -> list[Path]:
@@ -82,7 +83,13 @@ def read_source(path: Path) -> SourceNotebook:
             f"{path}: front matter `student_release: {in_release!r}` must be true or false "
             "(false keeps the set out of the students' repository until you hand it out)"
         )
-    return SourceNotebook(path, set_id, str(meta.get("title") or set_id), notebook, in_release)
+    from medialit.grade.visibility import RELEASE_FIELDS, release_problem
+
+    defaults = {name: meta[name] for name in RELEASE_FIELDS if name in meta}
+    if problem := release_problem(defaults):
+        raise SourceError(f"{path}, front matter: {problem}")
+    title = str(meta.get("title") or set_id)
+    return SourceNotebook(path, set_id, title, notebook, in_release, defaults)
 
 
 def solution_blocks(source: str) -> list[str]:

@@ -22,10 +22,11 @@ from medialit.grade import exports
 from medialit.grade.bundle import BUNDLE_FILE, Bundle, load_bundle
 from medialit.grade.collect import MAX_ENTRIES, Task, locate
 from medialit.grade.engine import SubmissionResult, fingerprint, grade_task
+from medialit.grade.late import assess, load_late, show_time
 from medialit.grade.textsafe import markdown_text, printable
+from medialit.grade.visibility import VISIBILITIES, item_visibility, release_sentence
 
 POLICY_FILE = "policy.json"
-VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
 # The instructor's one place for the Gradescope policy (policy.json in the zip; see
 # exercises/README.md): when scores, feedback and rubrics show, and how many tries are graded.
 DEFAULT_POLICY: dict[str, Any] = {
@@ -180,8 +181,9 @@ def read_metadata(root: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def due_date(metadata: dict[str, Any]) -> datetime | None:
-    """The student's own due date (an extension) when recorded, else the assignment's.
+def due_date(metadata: dict[str, Any], which: str = "due_date") -> datetime | None:
+    """The student's own due date (an extension) when recorded, else the assignment's;
+    ``which="late_due_date"`` for Gradescope's late due date the same way.
 
     >>> late = {"assignment": {"due_date": "2026-12-08T23:59:00+00:00"}}
     >>> due_date(late).day, due_date({**late, "users": [{"assignment": {
@@ -190,10 +192,10 @@ def due_date(metadata: dict[str, Any]) -> datetime | None:
     """
     for user in metadata.get("users") or []:
         own = user.get("assignment") if isinstance(user, dict) else None
-        if isinstance(own, dict) and _when(own.get("due_date")):
-            return _when(own.get("due_date"))
+        if isinstance(own, dict) and _when(own.get(which)):
+            return _when(own.get(which))
     assignment = metadata.get("assignment")
-    return _when(assignment.get("due_date")) if isinstance(assignment, dict) else None
+    return _when(assignment.get(which)) if isinstance(assignment, dict) else None
 
 
 def _graded_before(metadata: dict[str, Any]) -> list[dict[str, Any]]:
@@ -246,12 +248,15 @@ def _not_graded(reason: str, last: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _form_check(result: SubmissionResult, bundle: Bundle) -> dict[str, Any]:
-    """A test shown at once: what the grader could read, and hints, never right or wrong."""
+def _form_check(result: SubmissionResult, bundle: Bundle, later: set[str]) -> dict[str, Any]:
+    """A test shown at once: what the grader could read of the items whose results show
+    ``later``, and their hints, never right or wrong."""
     items = {item.id: item for item in bundle.sets[result.set_id].items}
     lines = []
     for row in result.items:
         item = items[row.item]
+        if row.item not in later:
+            continue
         if row.status in ("missing", "ungradable"):
             lines.append(f"{row.item}: {row.feedback}")
         elif row.status == "pending":
@@ -276,7 +281,8 @@ def _grade(root: Path, bundle: Bundle, policy: dict[str, Any], metadata: dict) -
     result = SubmissionResult(
         task.student, set_id, fingerprint(task, bundle, 10.0), grade_task(task, bundle)
     )
-    payload = exports.gradescope_results([result], bundle)
+    late = _lateness(root, metadata, set_id, task.student)
+    payload = exports.gradescope_results([result], bundle, late, policy["feedback"])
     reasons = {row.feedback for row in result.items if row.status == "ungradable"}
     if len(reasons) == 1 and all(row.status == "ungradable" for row in result.items):
         # nothing could be read: say why, show it at once, and do not count it as a try
@@ -287,21 +293,55 @@ def _grade(root: Path, bundle: Bundle, policy: dict[str, Any], metadata: dict) -
         return payload
     read = str(task.notebook.relative_to(root / "submission"))
     head = markdown_text(f"Graded {read}.{note}") + " " if notebook else ""
-    if policy["feedback"] != "visible":
-        for test in payload["tests"]:
-            test["visibility"] = policy["feedback"]
-        payload["tests"].insert(0, _form_check(result, bundle))
-        when = {
-            "after_due_date": "after the due date",
-            "after_published": "when grades are published",
-            "hidden": "from your instructor",
-        }[policy["feedback"]]
+    items = {item.id: item for item in bundle.sets[set_id].items}
+    groups: dict[str, list[str]] = {}
+    for row in result.items:
+        groups.setdefault(item_visibility(items[row.item], policy["feedback"]), []).append(row.item)
+    later = {item for when, ids in groups.items() if when != "visible" for item in ids}
+    if later:
+        payload["tests"].insert(0, _form_check(result, bundle, later))
         due = due_date(metadata)
-        due_text = f" ({due.isoformat(timespec='minutes')})" if due and "due" in when else ""
-        head += f"Scores, feedback and rubrics show {when}{due_text}. "
+        head += release_sentence(groups, f" ({show_time(due)})" if due else "")
+    if late and (said := _late_head(late[(task.student, set_id)])):
+        head += said + " "
     payload["output"] = head + payload["output"]
-    payload["extra_data"] = {"medialit_graded": True}
+    payload["extra_data"] = {**payload.get("extra_data", {}), "medialit_graded": True}
     return payload
+
+
+def _lateness(root: Path, metadata: dict, set_id: str, student: str) -> dict | None:
+    """The course's late rule (late.json) applied with Gradescope's dates: the student's own
+    due date and late due date (extensions), else the assignment's, else late.yaml's."""
+    rule = load_late(root / "source")
+    if rule is None:
+        return None
+    ours = rule.due.get(set_id)
+    theirs = _when((metadata.get("assignment") or {}).get("due_date"))
+    if ours and theirs and ours != theirs:  # stdout: hidden from students
+        print(f"late policy: Gradescope's due date {theirs} is used, not late.yaml's {ours}")
+    lateness = assess(
+        rule,
+        set_id,
+        student,
+        _when(metadata.get("created_at")),
+        due=due_date(metadata) or ours,
+        last_chance=due_date(metadata, "late_due_date"),
+        note="from submission_metadata.json",
+    )
+    return {(student, set_id): lateness}
+
+
+def _late_head(lateness: Any) -> str:
+    """The visible line of a late submission: how late and the rule, not the points (those
+    show with the scores)."""
+    if lateness.status not in ("grace", "late", "past cutoff"):
+        return ""
+    rule = {
+        "grace": "within the grace period: no late penalty",
+        "late": f"a {lateness.penalty_percent:g}% late penalty applies to this set's score",
+        "past cutoff": "past the cutoff for late work: this set scores 0",
+    }[lateness.status]
+    return f"Submitted after your due date of {show_time(lateness.due)}; {rule}."
 
 
 def grade_submission(root: Path) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from medialit.fileio import atomic_write_text
+from medialit.grade.visibility import release_problem
 
 BUNDLE_FORMAT = 1
 BUNDLE_FILE = "bundle.json"
@@ -68,6 +69,8 @@ class Item:
     rubric: tuple[Mapping[str, Any], ...] = ()
     min_words: int = 0
     objectives: tuple[str, ...] = ()  # learning objectives it assesses (book/instructor)
+    feedback_level: str = "full"  # what students read: hint | message | full (visibility.py)
+    visibility: str = ""  # when its results show on Gradescope; "" = the course policy
 
     @property
     def manual(self) -> bool:
@@ -120,6 +123,10 @@ class Item:
             raise BundleError(f"{where}: an annotation item needs 'layer'")
         if kind == "reflection" and not fields.get("rubric"):
             raise BundleError(f"{where}: a reflection needs a 'rubric' (criteria with points)")
+        if problem := release_problem(fields):
+            raise BundleError(f"{where}: {problem}")
+        fields["feedback_level"] = fields.get("feedback_level") or "full"
+        fields["visibility"] = fields.get("visibility") or ""
         if kind not in ("code", "reflection", "confidence") and fields.get("key") is None:
             raise BundleError(f"{where}: no key; give the answer in the solution block")
         cases = []

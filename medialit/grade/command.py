@@ -35,6 +35,12 @@ def add_parser(verbs: argparse._SubParsersAction) -> None:
         help="a Canvas gradebook export, to fill the Canvas identity columns",
     )
     grade.add_argument(
+        "--submitted-at",
+        default=None,
+        help="CSV with the columns student,set,submitted_at (from the LMS) for the late policy; "
+        "without it, each student's timestamp.txt (nbgrader's) is read",
+    )
+    grade.add_argument(
         "--max-notebook-mb",
         type=float,
         default=DEFAULT_MAX_MB,
@@ -63,19 +69,21 @@ def run(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
-    from medialit.grade import exports, isolation, regrade
+    from medialit.grade import exports, isolation, late_class, regrade
     from medialit.grade.bundle import BundleError, load_bundle
     from medialit.grade.engine import Interrupted, grade_class
     from medialit.grade.manual import ManualError, read_scores
     from medialit.grade.marking import apply_hand_grading
     from medialit.grade.plugin import default_out
 
-    console = Console(stderr=True)
+    console = Console(stderr=True, soft_wrap=True)  # long paths stay whole
     submissions = Path(args.submissions)
     out = Path(args.out) if args.out else default_out(submissions)
     try:
         bundle = load_bundle(Path(args.bundle))
         roster = exports.read_roster(Path(args.roster)) if args.roster else None
+        submitted_at = Path(args.submitted_at) if args.submitted_at else None
+        late_rule, times = late_class.load_inputs(Path(args.bundle), submitted_at)
         scores = read_scores(map(Path, args.manual), bundle)  # all checked before any grading
     except (BundleError, ManualError, OSError, ValueError) as error:
         console.print(f"error: {error}", style="bold red", markup=False)
@@ -130,7 +138,10 @@ def run(args: argparse.Namespace) -> int:
             results, _, _ = apply_hand_grading(
                 submissions, bundle, out, stop.run.results, scores, args.max_notebook_mb
             )
-            written, _ = regrade.write_with_history(results, bundle, out, roster, complete=False)
+            lateness = _lateness(late_rule, results, submissions, times, console)
+            written, _ = regrade.write_with_history(
+                results, bundle, out, roster, complete=False, late=lateness
+            )
             console.print(
                 f"stopped: {len(stop.run.results)} of {stop.total} submissions graded and "
                 f"written to {written['gradebook']} (partial); run the same command again to "
@@ -142,7 +153,8 @@ def run(args: argparse.Namespace) -> int:
     run_.results, merged, page = apply_hand_grading(
         submissions, bundle, out, run_.results, scores, args.max_notebook_mb
     )
-    written, regraded = regrade.write_with_history(run_.results, bundle, out, roster)
+    lateness = _lateness(late_rule, run_.results, submissions, times, console)  # hand scores in
+    written, regraded = regrade.write_with_history(run_.results, bundle, out, roster, late=lateness)
     print_summary(console, run_, bundle)
     console.print(f"graded {run_.graded}, reused {run_.reused} unchanged, in {run_.seconds:.1f} s")
     for line in merged.lines() if merged else []:
@@ -153,6 +165,18 @@ def run(args: argparse.Namespace) -> int:
         console.print(f"{name}: {path}")
     console.print(regraded, markup=False, soft_wrap=True)
     return 0
+
+
+def _lateness(rule: Any, results: list, submissions: Path, times: Any, console: Any) -> Any:
+    """The late policy applied to each graded submission (None without a policy)."""
+    from medialit.grade.late_class import for_results, summary, without_time
+
+    assessed = for_results(rule, results, submissions, times)
+    if warning := without_time(assessed):
+        console.print(f"WARNING: {warning}", style="bold yellow", markup=False)
+    if said := summary(assessed):
+        console.print(said, markup=False)
+    return assessed
 
 
 def print_summary(console: Any, run_: Any, bundle: Any) -> None:

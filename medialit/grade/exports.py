@@ -11,12 +11,18 @@ from pathlib import Path
 from medialit.fileio import atomic_write_text
 from medialit.grade.bundle import Bundle, ExerciseSet
 from medialit.grade.engine import SubmissionResult, file_stem
+from medialit.grade.late import Lateness
+from medialit.grade.late_class import late_csv_rows
 from medialit.grade.textsafe import csv_cell, markdown_text, printable
+from medialit.grade.visibility import item_visibility, student_feedback
 
 GRADEBOOK = "gradebook.csv"
 CANVAS = "canvas.csv"
 FEEDBACK = "feedback"
 GRADESCOPE = "gradescope"
+LATE = "late.csv"
+# How late each student's set was (late.assess), by (student, set); None: no late policy.
+LateWork = dict[tuple[str, str], Lateness] | None
 CANVAS_IDENTITY = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
 
 
@@ -89,7 +95,9 @@ def read_from(submission: SubmissionResult, exercise: ExerciseSet) -> str:
     )
 
 
-def feedback_markdown(student: str, results: list[SubmissionResult], bundle: Bundle) -> str:
+def feedback_markdown(
+    student: str, results: list[SubmissionResult], bundle: Bundle, late: LateWork = None
+) -> str:
     """A student's feedback for every set, in markdown. Everything in it that a student or a
     student's code could have written (the folder name, feedback quoting answers, error
     messages and file names) is escaped, so it renders as typed, never as markup; titles and
@@ -104,34 +112,52 @@ def feedback_markdown(student: str, results: list[SubmissionResult], bundle: Bun
         if pending:
             summary += f" (another {pending:g} points are graded by hand)"
         lines += [summary + ".", ""]
+        lateness = (late or {}).get((submission.student, submission.set_id))
+        if lateness and (said := lateness.sentence(earned)):
+            lines += [f"**Late work.** {md(said)}", ""]
         if said := read_from(submission, exercise):
             lines += [md(said), ""]
-        titles = {item.id: item.title for item in exercise.items}
+        specs = {item.id: item for item in exercise.items}
         for item in submission.items:
-            name = f"{item.item}: {titles.get(item.item, '')}".rstrip(": ")
+            spec = specs.get(item.item)
+            name = f"{item.item}: {spec.title if spec else ''}".rstrip(": ")
+            if spec and spec.visibility == "hidden":  # never shown to students, here as online
+                lines += [f"### {name} (not released)", "", "Your instructor keeps it.", ""]
+                continue
             score = "pending" if item.points is None else f"{item.points:g}/{item.max_points:g}"
-            lines += [f"### {name} ({score}, {item.status})", "", md(item.feedback), ""]
+            said = student_feedback(spec, item) if spec else item.feedback
+            lines += [f"### {name} ({score}, {item.status})", "", md(said), ""]
     return "\n".join(lines)
 
 
-def gradescope_results(results: list[SubmissionResult], bundle: Bundle) -> dict:
+def gradescope_results(
+    results: list[SubmissionResult],
+    bundle: Bundle,
+    late: LateWork = None,
+    default_visibility: str = "visible",
+) -> dict:
     """Gradescope's results.json for one student. An item waiting for a person (a reflection)
     carries no score, maximum or status, so Gradescope shows it neutral, named "pending",
     neither passed nor failed; the message speaks of hand grading only when the set has some.
     Outputs are declared markdown and escaped as such: Gradescope renders them, and a
-    student's text must show as typed, not as markup."""
+    student's text must show as typed, not as markup.
+
+    Each item's test shows at its own visibility (else ``default_visibility``) and with its
+    feedback level. A late penalty is a row of its own and lowers the top-level score (which
+    Gradescope takes over the sum of the tests); the items keep their points."""
     tests = []
     notes = []
     waiting: list[float] = []
+    late_rows, late_data, adjusted = [], {}, 0.0
     for submission in results:
         exercise = bundle.sets[submission.set_id]
         if said := read_from(submission, exercise):
             notes.append(markdown_text(said))
-        titles = {item.id: item.title for item in exercise.items}
+        specs = {item.id: item for item in exercise.items}
         for item in submission.items:
-            name = printable(
-                f"{exercise.title}: {item.item} {titles.get(item.item, '')}".strip(), keep=""
-            )
+            spec = specs.get(item.item)
+            title = spec.title if spec else ""
+            name = printable(f"{exercise.title}: {item.item} {title}".strip(), keep="")
             test: dict = {"name": name, "number": f"{submission.set_id}.{item.item}"}
             if item.status == "pending":
                 waiting.append(item.max_points)
@@ -141,9 +167,18 @@ def gradescope_results(results: list[SubmissionResult], bundle: Bundle) -> dict:
                 test["max_score"] = item.max_points
                 full = item.status == "manual" and (item.points or 0) >= item.max_points
                 test["status"] = "passed" if item.status == "correct" or full else "failed"
-            test.update(output=markdown_text(item.feedback), visibility="visible")
+            said = student_feedback(spec, item) if spec else item.feedback
+            test.update(
+                output=markdown_text(said), visibility=item_visibility(spec, default_visibility)
+            )
             tests.append(test)
-    score = round(sum(t.get("score", 0) for t in tests), 2)
+        adjusted += _after_late(submission, late)
+        if lateness := (late or {}).get((submission.student, submission.set_id)):
+            earned = totals(submission)[0]
+            late_data.update(lateness.record(submission.set_id, earned))
+            late_rows += lateness.rows(exercise, earned, default_visibility)
+    tests += late_rows
+    score = round(adjusted, 2)
     output = "Automatic grading finished."
     if waiting:
         items = "item waits" if len(waiting) == 1 else "items wait"
@@ -151,7 +186,7 @@ def gradescope_results(results: list[SubmissionResult], bundle: Bundle) -> dict:
             f" {len(waiting)} {items} for a person to grade ({sum(waiting):g} points, not in "
             "this score yet); they show as pending."
         )
-    return {
+    payload = {
         "score": score,
         "output": " ".join([output, *notes]),
         "output_format": "md",
@@ -160,6 +195,9 @@ def gradescope_results(results: list[SubmissionResult], bundle: Bundle) -> dict:
         "stdout_visibility": "hidden",
         "tests": tests,
     }
+    if late_data:
+        payload["extra_data"] = {"late": late_data}
+    return payload
 
 
 def read_roster(path: Path) -> dict[str, dict[str, str]]:
@@ -183,11 +221,15 @@ def read_roster(path: Path) -> dict[str, dict[str, str]]:
 
 
 def canvas_csv(
-    results: list[SubmissionResult], bundle: Bundle, roster: dict[str, dict[str, str]] | None
+    results: list[SubmissionResult],
+    bundle: Bundle,
+    roster: dict[str, dict[str, str]] | None,
+    late: LateWork = None,
 ) -> str:
     """A Canvas gradebook import: identity columns, one column per set, a Points Possible row.
 
-    A set's score is what has been earned so far; reflections add their points once a person
+    A set's score is what has been earned so far, after the late rule when there is one
+    (late.csv shows it beside the points before); reflections add their points once a person
     has graded them.
     """
     set_ids = list(dict.fromkeys(r.set_id for r in results)) or list(bundle.sets)
@@ -207,9 +249,27 @@ def canvas_csv(
             "Section": "",
         }
         row = [identity[c] for c in CANVAS_IDENTITY]
-        row += [points_text(totals(per_set[s])[0]) if s in per_set else "" for s in set_ids]
+        row += [points_text(_after_late(per_set[s], late)) if s in per_set else "" for s in set_ids]
         rows.append(row)
     return _csv(rows)
+
+
+def _after_late(submission: SubmissionResult, late: LateWork) -> float:
+    """The set's points earned, after the late rule when there is one."""
+    lateness = (late or {}).get((submission.student, submission.set_id))
+    earned = totals(submission)[0]
+    return lateness.adjusted(earned) if lateness else earned
+
+
+def late_csv(results: list[SubmissionResult], late: dict[tuple[str, str], Lateness]) -> str:
+    """late.csv: per student and set, when it came, how late, and the points before and after."""
+    assessed = {}
+    for submission in results:
+        key = (submission.student, submission.set_id)
+        if key in late:
+            earned, automatic, pending = totals(submission)
+            assessed[key] = (late[key], earned, automatic + pending)
+    return _csv(late_csv_rows(assessed))
 
 
 def _write(path: Path, text: str, *, durable: bool = True) -> None:
@@ -227,20 +287,25 @@ def write_outputs(
     bundle: Bundle,
     out: Path,
     roster: dict[str, dict[str, str]] | None = None,
+    late: LateWork = None,
 ) -> dict[str, Path]:
-    """Write every output atomically; the same results always give byte-identical files."""
+    """Write every output atomically; the same results always give byte-identical files.
+    With a late policy, ``late.csv`` too, and the rule applied to feedback and exports."""
     out = Path(out)
     written = {"gradebook": out / GRADEBOOK, "canvas": out / CANVAS}
     _write(written["gradebook"], gradebook_csv(results))
-    _write(written["canvas"], canvas_csv(results, bundle, roster))
+    _write(written["canvas"], canvas_csv(results, bundle, roster, late))
+    if late is not None:
+        written["late"] = out / LATE
+        _write(written["late"], late_csv(results, late))
     by_student: dict[str, list[SubmissionResult]] = {}
     for submission in results:
         by_student.setdefault(submission.student, []).append(submission)
     for student, mine in by_student.items():
-        feedback = feedback_markdown(student, mine, bundle)
+        feedback = feedback_markdown(student, mine, bundle, late)
         stem = file_stem(student)
         _write(out / FEEDBACK / f"{stem}.md", feedback, durable=False)
-        payload = json.dumps(gradescope_results(mine, bundle), indent=1, ensure_ascii=False)
+        payload = json.dumps(gradescope_results(mine, bundle, late), indent=1, ensure_ascii=False)
         _write(out / GRADESCOPE / stem / "results.json", payload, durable=False)
     written["feedback"] = out / FEEDBACK
     written["gradescope"] = out / GRADESCOPE

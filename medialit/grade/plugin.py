@@ -47,6 +47,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--sets", metavar="A,B", default=None, help="grade only these sets")
     group.addoption("--roster", metavar="CSV", default=None, help="Canvas gradebook export")
     group.addoption(
+        "--submitted-at",
+        metavar="CSV",
+        default=None,
+        help="student,set,submitted_at (from the LMS) for the late policy (default: each "
+        "student's timestamp.txt)",
+    )
+    group.addoption(
         "--max-notebook-mb",
         type=float,
         default=answers.DEFAULT_MAX_MB,
@@ -77,6 +84,9 @@ class GradeState:
     written: dict | None = None
     pool: Any = None
     stopped: str = ""
+    late_rule: Any = None  # the grader folder's late policy (late.py), and the LMS times
+    times: Any = None
+    late_warning: str = ""
     regrade: str = ""  # the regrade step's line for the summary
 
     def load(self) -> None:
@@ -156,6 +166,15 @@ def pytest_configure(config: pytest.Config) -> None:
     out = config.getoption("grade_out") or default_out(Path(submissions))
     sets = config.getoption("sets")
     roster = config.getoption("roster")
+    from medialit.grade import late, late_class
+
+    submitted_at = config.getoption("submitted_at")
+    try:
+        late_rule, times = late_class.load_inputs(
+            Path(config.getoption("bundle")), Path(submitted_at) if submitted_at else None
+        )
+    except late.LatePolicyError as error:
+        raise pytest.UsageError(str(error)) from None
     config.stash[STATE] = GradeState(
         submissions=Path(submissions),
         bundle_path=Path(config.getoption("bundle")),
@@ -163,6 +182,8 @@ def pytest_configure(config: pytest.Config) -> None:
         sets=sets.split(",") if sets else None,
         max_mb=config.getoption("max_notebook_mb"),
         roster=Path(roster) if roster else None,
+        late_rule=late_rule,
+        times=times,
     )
 
 
@@ -291,10 +312,14 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     else:
         state.close()
         return  # broken before grading: nothing to write
+    from medialit.grade.late_class import for_results, without_time
+
     roster = exports.read_roster(state.roster) if state.roster else None
+    lateness = for_results(state.late_rule, results, state.submissions, state.times)
     state.written, state.regrade = regrade.write_with_history(
-        results, state.bundle, state.out, roster, complete=not state.stopped
+        results, state.bundle, state.out, roster, complete=not state.stopped, late=lateness
     )
+    state.late_warning = without_time(lateness)
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -324,3 +349,5 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
         for name, path in written.items():
             terminalreporter.write_line(f"{name}: {path}")
         terminalreporter.write_line(state.regrade)
+        if state.late_warning:
+            terminalreporter.write_line(f"WARNING: {state.late_warning}", yellow=True)
