@@ -139,3 +139,18 @@ def open_in_lab(browser, url: str, path: str, *, workspace: str, token: str, vie
     only_to(page, url, page.outside)
     page.goto(f"{url}lab/workspaces/{workspace}/tree/{path}?reset&token={token}")
     return context, page
+
+
+def serious_axe_violations(page, context: str) -> list[str]:
+    """axe-core's serious and critical violations inside ``context`` (a CSS selector), one line
+    each: rule, help and the first few nodes."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(
+        page, context=context, options={"resultTypes": ["violations"], "preload": False}
+    )
+    return [
+        f"{v['id']}: {v['help']} {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v.get("impact") in {"serious", "critical"}
+    ]

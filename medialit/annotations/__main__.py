@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from medialit.annotations.coverage import key_problems
+from medialit.annotations.draft import left_to_do
 from medialit.annotations.key import KeyFileError, key_paths, load_key
 from medialit.annotations.quotes import find_quotations
 from medialit.annotations.stubs import framing_stub_opening, quoted
@@ -125,11 +126,15 @@ def _check(args: argparse.Namespace) -> int:
             for layer in ("framing", "sourcing", "claims", "persuasion")
         )
         verdict = "ok" if not problems else f"{len(problems)} problem(s)"
-        if key.unfinished:
-            failures += len(key.unfinished)
-            verdict += f"; draft: {len(key.unfinished)} entries still to do"
-            for entry in key.unfinished:
-                print(f"  TODO {entry.id} ({entry.paragraph_id}): {entry.todo}", file=sys.stderr)
+        left = left_to_do(key)
+        if left:
+            failures += len(left)
+            draft = "draft: " if key.status == "draft" else ""
+            verdict += f"; {draft}{len(left)} thing(s) left to do"
+            if key.unfinished:
+                verdict += f" ({len(key.unfinished)} entries with a todo)"
+            for line in left:
+                print(f"  TODO {line}", file=sys.stderr)
         print(f"{path.name}: {len(key.annotations)} annotations ({counts}): {verdict}")
     return 1 if failures else 0
 

@@ -15,6 +15,7 @@ from medialit.annotations.key import KEY_SUFFIX, Key, key_dir, place
 from medialit.annotations.schema import KeyFile
 from medialit.annotations.stubs import framing_stub_opening, quoted
 from medialit.corpus import Article, Corpus
+from medialit.corpus.textnorm import fold
 from medialit.fileio import atomic_write_text
 
 HEDGES = [
@@ -103,9 +104,17 @@ def claim_suggestion(sentence: str) -> tuple[str | None, str]:
     return None, ""
 
 
-def _occurrence(paragraph_text: str, start: int, words: str) -> int:
-    """Which occurrence of ``words`` in the paragraph starts at ``start`` (1 = the first)."""
-    return paragraph_text[:start].count(words) + 1
+def _occurrence(paragraph_text: str, start: int, words: str) -> int | None:
+    """Which occurrence of ``words`` in the paragraph starts at ``start`` (1 = the first), as
+    the key loader counts them (quotes and spaces folded); None when the words occur once.
+
+    >>> _occurrence("We may go, or we may not.", 17, "may"), _occurrence("We may go.", 3, "may")
+    (2, None)
+    """
+    needle = fold(words)
+    if fold(paragraph_text).count(needle) < 2:
+        return None
+    return fold(paragraph_text[:start]).count(needle) + 1
 
 
 def _markers(text: str) -> list[tuple[int, str, str]]:
@@ -159,7 +168,7 @@ def draft_key(article: Article, annotator: str = "TODO: your name") -> str:
                 f"  span: {quoted(attribution.content)}",
             ]
             occurrence = _occurrence(paragraph.text, local, attribution.content)
-            if occurrence > 1:
+            if occurrence:
                 lines.append(f"  occurrence: {occurrence}")
             if attribution.source:
                 lines.append(f"  source: {quoted(attribution.source)}")
@@ -199,7 +208,7 @@ def draft_key(article: Article, annotator: str = "TODO: your name") -> str:
                     f"  span: {quoted(words)}",
                 ]
                 occurrence = _occurrence(paragraph.text, local, words)
-                if occurrence > 1:
+                if occurrence:
                     lines.append(f"  occurrence: {occurrence}")
                 lines += [
                     f"  marker: {marker}",
@@ -208,6 +217,30 @@ def draft_key(article: Article, annotator: str = "TODO: your name") -> str:
                     "or delete the entry",
                 ]
     return "\n".join(lines) + "\n"
+
+
+PLACEHOLDER = "TODO"  # what a draft writes where the annotator must write something
+
+
+def left_to_do(key: Key) -> list[str]:
+    """What is left before a key is finished, one line each: every entry with a ``todo``, every
+    rationale still ``TODO``, annotators not named, and a draft's status.
+
+    >>> from medialit.annotations.key import load_key
+    >>> left_to_do(load_key("putin-changed-stance"))
+    []
+    """
+    left = [f"{entry.id} ({entry.paragraph_id}): {entry.todo}" for entry in key.unfinished]
+    left += [
+        f"{entry.id} ({entry.paragraph_id}): write the rationale (it is still {PLACEHOLDER})"
+        for entry in key.annotations
+        if entry.rationale.strip() == PLACEHOLDER
+    ]
+    if any(PLACEHOLDER in name for name in key.annotators):
+        left.append("annotators: name who annotated the key")
+    if key.status == "draft":
+        left.append("status: draft; set pilot (or reviewed, with reviewed_by) when nothing is left")
+    return left
 
 
 class DraftExists(FileExistsError):

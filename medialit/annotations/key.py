@@ -81,11 +81,11 @@ class Key:
         return annotations_frame(self.annotations)
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
+class UniqueKeyLoader(yaml.SafeLoader):
     """A YAML loader that refuses a mapping with the same key twice (a silent typo otherwise)."""
 
 
-def _mapping_without_duplicates(loader: _UniqueKeyLoader, node: yaml.MappingNode) -> dict:
+def _mapping_without_duplicates(loader: UniqueKeyLoader, node: yaml.MappingNode) -> dict:
     seen: set[Any] = set()
     for key_node, _ in node.value:
         key = loader.construct_object(key_node)
@@ -100,7 +100,7 @@ def _mapping_without_duplicates(loader: _UniqueKeyLoader, node: yaml.MappingNode
     return loader.construct_mapping(node)
 
 
-_UniqueKeyLoader.add_constructor(
+UniqueKeyLoader.add_constructor(
     yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_without_duplicates
 )
 
@@ -163,7 +163,7 @@ def read_key_file(path: str | Path) -> KeyFile:
     path = Path(path)
     shown = _shown(path)
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=UniqueKeyLoader)
     except FileNotFoundError:
         raise KeyFileError([Problem(shown, "file", "does not exist: check the path.")]) from None
     except yaml.YAMLError as error:
@@ -188,20 +188,7 @@ def read_key_file(path: str | Path) -> KeyFile:
                 )
             ]
         )
-    problems: list[Problem] = []
-    try:
-        key_file = KeyFile.model_validate(raw)
-    except ValidationError as error:
-        for item in error.errors():
-            loc = item["loc"]
-            if len(loc) >= 2 and loc[0] in ("entries", "exceptions") and isinstance(loc[1], int):
-                place = (
-                    _entry_place(raw, loc[1]) if loc[0] == "entries" else f"exception #{loc[1] + 1}"
-                )
-            else:
-                place = "file"
-            problems.append(Problem(shown, place, _describe(item)))
-        raise KeyFileError(problems) from None
+    key_file = key_file_from(raw, path)
     expected = f"{key_file.article_id}{KEY_SUFFIX}"
     if path.name != expected:
         raise KeyFileError(
@@ -215,6 +202,25 @@ def read_key_file(path: str | Path) -> KeyFile:
             ]
         )
     return key_file
+
+
+def key_file_from(raw: dict[str, Any], path: str | Path) -> KeyFile:
+    """Validate a key file's parsed mapping; raise KeyFileError listing every problem."""
+    shown = _shown(Path(path))
+    problems: list[Problem] = []
+    try:
+        return KeyFile.model_validate(raw)
+    except ValidationError as error:
+        for item in error.errors():
+            loc = item["loc"]
+            if len(loc) >= 2 and loc[0] in ("entries", "exceptions") and isinstance(loc[1], int):
+                place = (
+                    _entry_place(raw, loc[1]) if loc[0] == "entries" else f"exception #{loc[1] + 1}"
+                )
+            else:
+                place = "file"
+            problems.append(Problem(shown, place, _describe(item)))
+        raise KeyFileError(problems) from None
 
 
 def _paragraph(corpus: Corpus, paragraph_id: str):

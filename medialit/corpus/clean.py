@@ -268,7 +268,7 @@ def _take_lead_in(blocks: list[list[str]], article: CleanArticle) -> list[list[s
         article.note("lead-in", "\n".join(block))
     blocks = blocks[first_prose:]
     facts = datelines.read_dateline(blocks[0][0])
-    if facts is not None and facts.rest and facts.publisher:
+    if facts is not None and facts.rest and (facts.publisher or facts.date):
         _record_facts(facts, article)
         article.note("dateline", blocks[0][0][: len(blocks[0][0]) - len(facts.rest)].strip())
         blocks = [[facts.rest, *blocks[0][1:]], *blocks[1:]]
@@ -319,6 +319,7 @@ def _take_closing(blocks: list[list[str]], article: CleanArticle) -> list[list[s
         if datelines.is_prompt(line):
             article.note("prompts", "\n".join(blocks[-1]))
         elif datelines.is_bio(line, article.author):
+            article.author = article.author or datelines.bio_author(line)
             article.author_bio = article.author_bio or line
             article.note("bio", "\n".join(blocks[-1]))
         elif (

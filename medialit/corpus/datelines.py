@@ -92,6 +92,17 @@ _DATELINE = re.compile(
     r"\((?P<publisher>[^()]{2,60})\)\s*(?:[-–—]+|:)\s*(?P<rest>.*)$",
     re.DOTALL,
 )
+# PLACE, <full date> — Publisher   or   PLACE, <full date> — The first words of the body ...
+_DATELINE_DASH = re.compile(
+    r"^(?P<place>[A-Z][A-Z .'’/-]{1,40}),\s+(?P<date>[A-Za-z0-9 .,]{6,40}?)\s*[-–—]+\s*"
+    r"(?P<rest>.*)$",
+    re.DOTALL,
+)
+
+
+def _is_name_of_publisher(text: str) -> bool:
+    words = text.split()
+    return 0 < len(words) <= 6 and text[0].isupper() and text[-1] not in ".!?:;,"
 
 
 def read_dateline(line: str) -> HeaderFacts | None:
@@ -104,6 +115,11 @@ def read_dateline(line: str) -> HeaderFacts | None:
     ('Jane Doe', 'The Example Times', datetime.date(2022, 2, 3))
     >>> read_dateline("Published: 2022-02-03").date
     datetime.date(2022, 2, 3)
+    >>> facts = read_dateline("VILNIUS, March 14, 2022 — The Lakeshore Ledger")
+    >>> facts.publisher, facts.date, facts.rest
+    ('The Lakeshore Ledger', datetime.date(2022, 3, 14), '')
+    >>> read_dateline("WASHINGTON, March 14, 2022 - The talks ended late.").rest
+    'The talks ended late.'
     >>> read_dateline("The talks went on late into the night.") is None
     True
     """
@@ -114,6 +130,11 @@ def read_dateline(line: str) -> HeaderFacts | None:
             date=parse_date(match["date"]),
             rest=match["rest"].strip(),
         )
+    if (match := _DATELINE_DASH.match(line)) and (date := parse_date(match["date"])):
+        rest = match["rest"].strip()
+        if _is_name_of_publisher(rest):
+            return HeaderFacts(publisher=rest, date=date)
+        return HeaderFacts(date=date, rest=rest)
     if match := _PUBLISHED.match(line):
         date = parse_date(match["date"])
         return HeaderFacts(date=date) if date else None
@@ -240,6 +261,27 @@ def is_prose(block: str) -> bool:
     return ends and (len(words) >= 8 or (len(words) >= 4 and text[0].isupper()))
 
 
+_BIO = re.compile(
+    r"^(?P<name>" + _NAME + r"),?\s+(?:is|was)\s+(?:an?|the)\s+[\w -]*"
+    r"(?:writer|journalist|correspondent|reporter|editor|analyst|columnist|author|"
+    r"fellow|professor|researcher)\b"
+)
+
+
+def bio_author(block: str) -> str | None:
+    """The name a closing bio starts with ('Jane Doe is a contributing editor ...'), if it is one.
+
+    >>> bio_author("Daniel Okafor is a contributing editor of The Ledger.")
+    'Daniel Okafor'
+    >>> bio_author("Daniel Okafor said the talks would go on.") is None
+    True
+    """
+    match = _BIO.match(block.strip())
+    if match and len(block.split()) <= 60 and len(match["name"].split()) <= 5:
+        return match["name"]
+    return None
+
+
 def is_bio(block: str, author: str | None) -> bool:
     """An author's bio: a closing block that starts with the author's name and says who they are.
 
@@ -251,12 +293,4 @@ def is_bio(block: str, author: str | None) -> bool:
     text = block.strip()
     if author and text.startswith(author) and len(text.split()) <= 60:
         return True
-    return bool(
-        re.match(
-            r"^" + _NAME + r",?\s+(?:is|was)\s+(?:an?|the)\s+[\w -]*"
-            r"(?:writer|journalist|correspondent|reporter|editor|analyst|columnist|author|"
-            r"fellow|professor|researcher)\b",
-            text,
-        )
-        and len(text.split()) <= 60
-    )
+    return bio_author(text) is not None

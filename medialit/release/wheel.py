@@ -15,6 +15,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+import yaml
+
 from medialit.corpus import Corpus
 from medialit.release.settings import wheel_name
 from medialit.render.topics import TOPICS_FILE, student_edition_keys
@@ -23,13 +25,31 @@ DATA = Path("medialit") / "data"
 FORMS = Path("notebooks") / "self_checks.yaml"
 # Data files the walk-throughs read through medialit.corpus.course_file.
 NOTEBOOK_DATA = (FORMS, Path("notebooks") / "dossier" / "timeline.yaml")
-# Instructor-only code and the book's vendored web assets stay out of the student package.
+# The book's vendored web assets stay out of the student package, and so does every folder of
+# instructor-only code: one that holds a file named INSTRUCTOR_ONLY (e.g. the key editor).
 LEFT_OUT = ("__pycache__", "*.pyc", "static")
+INSTRUCTOR_ONLY = ".instructor-only"
+
+
+def _left_out(folder: str, names: list[str]) -> set[str]:
+    """The names ``copytree`` leaves out of the staged package (see LEFT_OUT)."""
+    left = shutil.ignore_patterns(*LEFT_OUT)(folder, names)
+    return left | {name for name in names if (Path(folder) / name / INSTRUCTOR_ONLY).is_file()}
+
+
 KEY_SUFFIX = ".yaml"
 
 
 class ReleaseError(RuntimeError):
     """The release cannot be built; the message names the file and the fix."""
+
+
+def _status(key: Path) -> object:
+    try:
+        data = yaml.safe_load(key.read_text(encoding="utf-8"))
+    except yaml.YAMLError:
+        return None
+    return data.get("status") if isinstance(data, dict) else None
 
 
 def stage_data(root: Path, target: Path) -> list[str]:
@@ -52,6 +72,12 @@ def stage_data(root: Path, target: Path) -> list[str]:
                 f"{sources / TOPICS_FILE}: student_edition_keys lists {article_id!r}, but "
                 f"{key} does not exist. Fix: write the key or remove it from the list"
             )
+        if _status(key) == "draft":
+            raise ReleaseError(
+                f"{sources / TOPICS_FILE}: student_edition_keys lists {article_id!r}, but "
+                f"{key} is a draft (status: draft). Fix: finish the key (python -m medialit "
+                "annotations check) or remove it from the list"
+            )
         shutil.copy2(key, keys / key.name)
     for relative in NOTEBOOK_DATA:
         (target / relative).parent.mkdir(parents=True, exist_ok=True)
@@ -65,9 +91,7 @@ def build_wheel(root: Path, out: Path, version: str, readme: str, license_text: 
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="medialit-wheel-") as work:
         stage = Path(work) / "medialit-src"
-        shutil.copytree(
-            root / "medialit", stage / "medialit", ignore=shutil.ignore_patterns(*LEFT_OUT)
-        )
+        shutil.copytree(root / "medialit", stage / "medialit", ignore=_left_out)
         stage_data(root, stage / DATA)
         shutil.copy2(root / "pyproject.toml", stage / "pyproject.toml")
         (stage / "README.md").write_text(readme, encoding="utf-8")

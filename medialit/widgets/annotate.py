@@ -250,6 +250,10 @@ class AnnotateWidget(anywidget.AnyWidget):
     annotations = traitlets.List().tag(sync=True)
     message = traitlets.Dict().tag(sync=True)  # {"kind": info|saved|error, "text", "n"}
     found = traitlets.Dict().tag(sync=True)  # the span a pasted quote was found at
+    list_title = traitlets.Unicode("My annotations").tag(sync=True)
+    # Extra buttons on each listed annotation; a click sends {"type": "action", "action",
+    # "annotation_id"} (none for students; the instructor's key editor adds "Edit").
+    item_actions = traitlets.List(traitlets.Unicode()).tag(sync=True)
 
     def __init__(self, corpus: Corpus, store: AnswersFile, article_id: str | None = None) -> None:
         self.corpus = corpus
@@ -287,6 +291,8 @@ class AnnotateWidget(anywidget.AnyWidget):
             self.delete(str(content.get("annotation_id", "")))
         elif kind == "find":
             self.find(str(content.get("quote", "")))
+        elif kind == "action":
+            self.action(str(content.get("action", "")), str(content.get("annotation_id", "")))
 
     def _say(self, text: str, kind: str = "info") -> None:
         mark = {"info": "", "saved": "Saved: ", "error": "Not saved: "}[kind]
@@ -342,6 +348,9 @@ class AnnotateWidget(anywidget.AnyWidget):
         self._say(f"deleted {annotation_id}", "saved")
         self._say_notices()
         return True
+
+    def action(self, action: str, annotation_id: str) -> None:
+        """An extra list button was pressed (see ``item_actions``); the annotator has none."""
 
     def find(self, quote: str) -> dict[str, Any] | None:
         """Choose the words of a pasted quote in the current article (quotes, dashes, spaces

@@ -8,10 +8,10 @@ import pytest
 import yaml
 
 from medialit.annotations.__main__ import main
-from medialit.annotations.draft import claim_suggestion, draft_key
+from medialit.annotations.draft import claim_suggestion, draft_key, write_draft
 from medialit.annotations.key import load_key
 from medialit.annotations.schema import KeyFile
-from medialit.corpus import Corpus
+from medialit.corpus import Corpus, default
 
 NEW = "harbour-town-votes"
 
@@ -93,3 +93,27 @@ def test_a_finished_entry_without_todo_still_gets_every_rule(new_site_corpus):
     del frame["todo"]
     with pytest.raises(ValueError, match="needs frame, frame_mode"):
         KeyFile.model_validate(data)
+
+
+def test_check_lists_placeholder_rationales_and_unnamed_annotators(new_site, capsys):
+    """An entry whose todo was removed but whose rationale is still TODO is not finished."""
+    main(["--sources", str(new_site), "draft", NEW])
+    path = new_site / "annotations" / f"{NEW}.yaml"
+    text = path.read_text(encoding="utf-8")
+    first_todo = "  todo: choose frame and frame_mode for the paragraph, and write the rationale\n"
+    path.write_text(text.replace(first_todo, "  frame: political\n  frame_mode: episodic\n", 1))
+    capsys.readouterr()
+    assert main(["--sources", str(new_site), "check"]) == 1
+    err = capsys.readouterr().err
+    assert "TODO frame-p01" in err and "write the rationale (it is still TODO)" in err
+    assert "annotators: name who annotated the key" in err and "status: draft" in err
+
+
+def test_every_article_of_the_corpus_gets_a_valid_draft(tmp_path):
+    """A repeated hedge or span gets its `occurrence` (a draft of any article loads)."""
+    sources = tmp_path / "sources"
+    shutil.copytree(default().root / "articles", sources / "articles")
+    (sources / "annotations").mkdir()
+    corpus = Corpus(sources)
+    for article_id in corpus.ids():
+        assert write_draft(corpus, article_id).unfinished

@@ -147,3 +147,32 @@ def test_subheadings_inside_the_body_are_kept():
 def test_parse_date_rejects_what_is_not_a_whole_date():
     assert parse_date("in February 2022") is None
     assert parse_date("2022-13-01") is None
+
+
+def test_a_place_date_dash_dateline_and_an_unbylined_bio_give_the_facts():
+    """A shape found while adding an article from a new site (issue 14's done-when check): a
+    'PLACE, date — Publisher' dateline, no byline, the author named only by the closing bio."""
+    capture = "\n\n".join(
+        [
+            "Europe Cannot Buy Its Way Out of the Gas Question",
+            "OPINION | Energy · Europe",
+            "VILNIUS, March 14, 2022 — The Lakeshore Ledger",
+            "For a decade, governments told voters that pipeline gas was a commercial matter.",
+            "Get the Ledger's morning briefing in your inbox. Subscribe now.",
+            "Europe will probably pay more for its energy for several years to come.",
+            "Daniel Okafor is a contributing editor of The Lakeshore Ledger.",
+            "© 2022 The Lakeshore Ledger. All rights reserved.",
+        ]
+    )
+    article = clean_capture(capture)
+    assert len(article.paragraphs) == 2
+    assert (article.author, article.first_publisher, article.first_published) == (
+        "Daniel Okafor",
+        "The Lakeshore Ledger",
+        dt.date(2022, 3, 14),
+    )
+    inline = clean_capture(
+        "A title\n\nWASHINGTON, March 14, 2022 - The talks ended late on Monday, officials said."
+    )
+    assert texts(inline) == ["The talks ended late on Monday, officials said."]
+    assert inline.first_published == dt.date(2022, 3, 14)

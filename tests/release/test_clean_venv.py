@@ -14,8 +14,11 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+from medialit.annotations.key import key_paths
+from medialit.corpus import default
 from medialit.release.build import Released
 from medialit.release.setup_cell import SETUP_TAG
+from medialit.render.topics import student_edition_keys
 
 ROOT = Path(__file__).resolve().parents[2]
 TIMINGS = ROOT / "_build" / "release-timings"  # one file per notebook (xdist workers in parallel)
@@ -82,24 +85,30 @@ def test_the_installed_package_finds_its_own_data(clean_venv: Path, outside: Pat
     package, version, sources, count, keys = done.stdout.strip().split("\n")
     assert package.startswith(str(clean_venv)) and sources.startswith(str(clean_venv))
     assert version == ROOT.joinpath("pyproject.toml").read_text().split('version = "')[1][:5]
-    assert count == "5" and keys == "['putin-changed-stance']"
+    corpus = default()  # the instructor's corpus, all of which ships, with the published keys
+    assert count == str(len(corpus)) and keys == str(student_edition_keys(corpus))
 
 
 def test_no_call_in_a_student_install_shows_an_unpublished_key(clean_venv: Path, outside: Path):
-    script = """
+    corpus = default()
+    [published] = student_edition_keys(corpus)[:1]
+    keyed = [path.stem for path in key_paths(corpus)]
+    unpublished = [article_id for article_id in keyed if article_id != published][:2]
+    assert unpublished, "the corpus has no unpublished key to test with"
+    script = f"""
 from medialit.widgets import compare
 from medialit.annotations.key import load_key
-view = compare(["biden-putin-meeting", "moscows-coercive-diplomacy"], source="key")
-assert "worked example only (putin-changed-stance)" in view.view.value, view.view.value
+view = compare({unpublished!r}, source="key")
+assert "worked example only ({published})" in view.view.value, view.view.value
 try:
-    load_key("biden-putin-meeting")
+    load_key("{unpublished[0]}")
 except (OSError, ValueError) as error:
     print("refused", type(error).__name__)
-print(len(load_key("putin-changed-stance").annotations))
+print(len(load_key("{published}").annotations))
 """
     done = _run_python(clean_venv, outside, script)
-    refused, published = done.stdout.strip().split("\n")
-    assert refused.startswith("refused") and int(published) > 20
+    refused, shown = done.stdout.strip().split("\n")
+    assert refused.startswith("refused") and int(shown) > 20
 
 
 def _notebooks() -> list[str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,50 @@ REPOSITORY = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def corpus() -> Corpus:
     return default()
+
+
+@dataclass(frozen=True)
+class Passage:
+    """Two words of a paragraph of some article: what a behaviour test annotates."""
+
+    article_id: str
+    paragraph_id: str
+    words: str
+
+
+def passages(corpus: Corpus) -> list[Passage]:
+    """Two words from each prose paragraph of every article, in corpus order (the second and
+    third words, which a paragraph holds once), so that tests need no particular article."""
+    found = []
+    for article in corpus:
+        for paragraph in article.paragraphs:
+            words = paragraph.text.split()
+            if paragraph.kind == "heading" or len(words) < 6:
+                continue
+            chosen = " ".join(words[1:3])
+            if paragraph.text.count(chosen) == 1:
+                found.append(Passage(article.article_id, paragraph.paragraph_id, chosen))
+    return found
+
+
+@pytest.fixture
+def passage(corpus: Corpus) -> list[Passage]:
+    """Passages of the corpus, whatever it holds: the first ones are of its first article, and
+    ``passage[-1]`` is of its last."""
+    return passages(corpus)
+
+
+def copy_with_draft(folder: Path) -> tuple[Corpus, str, Path]:
+    """A copy of the corpus' articles in ``folder/sources`` with a fresh draft key for its last
+    article (what `annotations draft` writes); returns (corpus, article id, key path)."""
+    from medialit.annotations.draft import write_draft
+
+    sources = folder / "sources"
+    shutil.copytree(default().root / "articles", sources / "articles")
+    (sources / "annotations").mkdir()
+    copy = Corpus(sources)
+    article_id = copy.ids()[-1]
+    return copy, article_id, Path(write_draft(copy, article_id).path)
 
 
 @pytest.fixture

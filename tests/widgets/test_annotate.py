@@ -26,21 +26,22 @@ def _words(corpus, paragraph_id, quote):
     return start, end
 
 
-def test_selected_words_are_saved_with_corpus_offsets_and_both_labels(corpus, store):
-    widget = annotate("russia-china-resist", answers=store, corpus=corpus)
-    start, end = _words(corpus, "russia-china-resist:p03", "Moscow sees")
+def test_selected_words_are_saved_with_corpus_offsets_and_both_labels(corpus, store, passage):
+    here = passage[0]
+    widget = annotate(here.article_id, answers=store, corpus=corpus)
+    start, end = _words(corpus, here.paragraph_id, here.words)
     _send(
         widget,
         type="add",
-        paragraph_id="russia-china-resist:p03",
+        paragraph_id=here.paragraph_id,
         start=start,
         end=end,
         layer="sourcing",
         labels={"source_types": "vague", "quote_kinds": "indirect"},
     )
     [record] = _saved(store)
-    body = corpus.article("russia-china-resist").body
-    assert body[record["start"] : record["end"]] == record["text"] == "Moscow sees"
+    body = corpus.article(here.article_id).body
+    assert body[record["start"] : record["end"]] == record["text"] == here.words
     assert record["layer"] == "sourcing" and record["label"] == "vague"
     assert record["labels"] == {"source_types": "vague", "quote_kinds": "indirect"}
     assert widget.message["kind"] == "saved" and "SOURCE: VAGUE·INDIRECT" in widget.message["text"]
@@ -48,21 +49,22 @@ def test_selected_words_are_saved_with_corpus_offsets_and_both_labels(corpus, st
 
 
 def test_the_front_end_gets_words_and_labels_with_definitions(corpus, store):
-    widget = annotate("biden-putin-meeting", answers=store, corpus=corpus)
-    assert widget.paragraphs[12]["id"] == "biden-putin-meeting:p13"
+    first_id, last_id = corpus.ids()[0], corpus.ids()[-1]
+    widget = annotate(last_id, answers=store, corpus=corpus)
+    assert widget.paragraphs[1]["id"] == f"{last_id}:p02"
     paragraph = widget.paragraphs[0]
     first = paragraph["words"][0]
     assert paragraph["text"][first[0] : first[1]] == paragraph["text"].split()[0]
     sourcing = next(layer for layer in widget.layers if layer["id"] == "sourcing")
     assert [d["id"] for d in sourcing["dimensions"]] == ["source_types", "quote_kinds"]
     assert all(label["definition"] for d in sourcing["dimensions"] for label in d["labels"])
-    widget.article_id = "russia-china-resist"  # the front end's article picker
-    assert widget.paragraphs[0]["id"] == "russia-china-resist:p01"
+    widget.article_id = first_id  # the front end's article picker
+    assert widget.paragraphs[0]["id"] == f"{first_id}:p01"
 
 
-def test_a_span_that_is_not_on_whole_words_is_refused_and_nothing_is_saved(corpus, store):
+def test_a_span_that_is_not_on_whole_words_is_refused_and_nothing_is_saved(corpus, store, passage):
     widget = annotate(answers=store, corpus=corpus)
-    paragraph = corpus.paragraph("russia-china-resist:p11")
+    paragraph = corpus.paragraph(passage[0].paragraph_id)
     for start, end in (
         (paragraph.start, paragraph.start + 1),
         (paragraph.end - 3, paragraph.end + 9),
@@ -80,26 +82,29 @@ def test_a_span_that_is_not_on_whole_words_is_refused_and_nothing_is_saved(corpu
     assert store.annotations() == []
 
 
-def test_labels_must_fit_their_layer_and_the_first_dimension_is_required(corpus, store):
+def test_labels_must_fit_their_layer_and_the_first_dimension_is_required(corpus, store, passage):
     widget = annotate(answers=store, corpus=corpus)
-    start, end = _words(corpus, "russia-china-resist:p03", "Moscow sees")
-    common = dict(type="add", paragraph_id="russia-china-resist:p03", start=start, end=end)
+    here = passage[0]
+    start, end = _words(corpus, here.paragraph_id, here.words)
+    common = dict(type="add", paragraph_id=here.paragraph_id, start=start, end=end)
     _send(widget, **common, layer="sourcing", labels={"quote_kinds": "direct"})
     assert "Choose a label of Source types first" in widget.message["text"]
     _send(widget, **common, layer="claims", labels={"claim_kinds": "loaded_language"})
     assert widget.message["kind"] == "error"
     assert store.annotations() == []
     with pytest.raises(ValueError, match="not a label of the Claims layer"):
-        make_record(corpus, "russia-china-resist:p03", "claims", "loaded_language")
+        make_record(corpus, here.paragraph_id, "claims", "loaded_language")
 
 
-def test_curly_and_straight_quotes_are_the_same(corpus):
+def test_curly_and_straight_quotes_are_the_same(corpus, shipped):
+    shipped("russia-china-resist")  # a passage in curly quotation marks
     paragraph = corpus.paragraph("russia-china-resist:p11")
     start, end = span_of_quote(corpus, paragraph, '"walk and chew gum"')
     assert corpus.article("russia-china-resist").body[start:end] == "“walk and chew gum”"
 
 
-def test_a_pasted_quote_chooses_its_words_or_says_why_not(corpus, store):
+def test_a_pasted_quote_chooses_its_words_or_says_why_not(corpus, store, shipped):
+    shipped("russia-china-resist")  # a passage in curly quotation marks
     widget = annotate("russia-china-resist", answers=store, corpus=corpus)
     _send(widget, type="find", quote='"walk and chew gum"')
     found = widget.found
@@ -111,12 +116,12 @@ def test_a_pasted_quote_chooses_its_words_or_says_why_not(corpus, store):
     assert store.annotations() == []
 
 
-def test_delete_from_the_front_end(corpus, store):
+def test_delete_from_the_front_end(corpus, store, passage):
     widget = annotate(answers=store, corpus=corpus)
-    for quote, paragraph in (("Moscow sees", "p03"), ("outrageous", "p01")):
-        start, end = _words(corpus, f"russia-china-resist:{paragraph}", quote)
+    for here in passage[:2]:
+        start, end = _words(corpus, here.paragraph_id, here.words)
         widget.add(
-            f"russia-china-resist:{paragraph}",
+            here.paragraph_id,
             "persuasion",
             {"techniques": "loaded_language"},
             offsets=(start, end),
@@ -128,17 +133,18 @@ def test_delete_from_the_front_end(corpus, store):
     assert widget.message["kind"] == "error" and "a009" in widget.message["text"]
 
 
-def test_reopening_restores_the_work(corpus, tmp_path):
-    first = annotate("biden-putin-meeting", notebook=tmp_path / "lesson.ipynb", corpus=corpus)
-    first.find("virtually nil")
+def test_reopening_restores_the_work(corpus, tmp_path, passage):
+    here = passage[-1]
+    first = annotate(here.article_id, notebook=tmp_path / "lesson.ipynb", corpus=corpus)
+    first.find(here.words)
     first.add(
-        "biden-putin-meeting:p13",
+        here.paragraph_id,
         "claims",
         {"claim_kinds": "prediction"},
         offsets=(first.found["start"], first.found["end"]),
     )
     again = annotate(notebook=tmp_path / "lesson.ipynb", corpus=corpus)
-    assert len(again.annotations) == 1 and "virtually nil" in again.annotations[0]["text"]
+    assert len(again.annotations) == 1 and here.words in again.annotations[0]["text"]
     assert (tmp_path / "lesson.answers.json").exists()
     assert "1 annotation(s) in lesson.answers.json" in again.message["text"]
 
@@ -183,13 +189,14 @@ def test_the_student_release_opens_the_annotator_at_each_annotation_item(tmp_pat
     assert len({cell["id"] for cell in release.cells}) == len(release.cells)
 
 
-def test_the_comparison_view_shows_both_labels_of_my_annotation(corpus, store):
+def test_the_comparison_view_shows_both_labels_of_my_annotation(corpus, store, passage):
     from medialit.render.layers import answer_highlights
 
-    widget = annotate("russia-china-resist", answers=store, corpus=corpus)
-    start, end = _words(corpus, "russia-china-resist:p03", "Moscow sees")
+    here = passage[0]
+    widget = annotate(here.article_id, answers=store, corpus=corpus)
+    start, end = _words(corpus, here.paragraph_id, here.words)
     widget.add(
-        "russia-china-resist:p03",
+        here.paragraph_id,
         "sourcing",
         {"source_types": "official", "quote_kinds": "direct"},
         offsets=(start, end),

@@ -12,14 +12,20 @@ import pytest
 
 from medialit.corpus import default
 from medialit.grade.answers import read_annotations
-from medialit.render.annotator_data import ANNOTATOR_STATIC
+from medialit.render.annotator_data import ANNOTATOR_STATIC, annotation_items
 from medialit.render.article_page import annotate_section, paragraph_html
 from tests.live import only_to
 from tests.widgets import annotator_driver as drive
 
 pytestmark = pytest.mark.browser
 
-ARTICLE = "united-states-rebalance"
+# The article of the sourcing exercise's first annotation item (whichever the exercises use):
+# its published page lists that item and the answers file it is saved in.
+ARTICLE = next(
+    item["article_id"]
+    for item in annotation_items(Path(__file__).resolve().parents[2])
+    if item["set"] == "sourcing"
+)
 ROOT = ".ml-annotate-mode"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "_build" / "screenshots"
 ITEMS = [

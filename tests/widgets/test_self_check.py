@@ -14,26 +14,28 @@ from medialit.widgets.self_check import CheckForm, check, load_forms
 MODULE = Path(importlib.import_module("medialit.widgets.self_check").__file__)
 
 
-def test_a_verbatim_quote_passes_and_says_where_it_is():
+def test_a_verbatim_quote_passes_and_says_where_it_is(shipped):
+    shipped("russia-china-resist")
     result = self_check("q", "“walk and chew gum”", kind="quote", article_id="russia-china-resist")
     assert result.ok and "russia-china-resist:p11" in result.messages[0]
 
 
-def test_a_misquote_fails_with_the_nearest_passage():
+def test_a_misquote_fails_with_the_nearest_passage(shipped):
+    shipped("russia-china-resist")
     result = self_check(
         "q", "walk and chew bubble gum", kind="quote", article_id="russia-china-resist"
     )
     assert not result.ok and "closest passage is russia-china-resist:p" in result.messages[0]
 
 
-def test_paragraph_ids():
-    assert self_check("q", "biden-putin-meeting:p13", kind="paragraph_id").ok
-    bad = self_check("q", "biden-putin-meeting:p31", kind="paragraph_id")
-    assert not bad.ok and "1 to 28" in bad.messages[0]
-    other = self_check(
-        "q", "russia-china-resist:p01", kind="paragraph_id", article_id="biden-putin-meeting"
-    )
-    assert not other.ok and "this question is about biden-putin-meeting" in other.messages[0]
+def test_paragraph_ids(corpus):
+    first, last = corpus.ids()[0], corpus.ids()[-1]
+    count = len(corpus.article(last).paragraphs)
+    assert self_check("q", f"{last}:p{count:02d}", kind="paragraph_id").ok
+    bad = self_check("q", f"{last}:p{count + 3:02d}", kind="paragraph_id")
+    assert not bad.ok and f"1 to {count}" in bad.messages[0]
+    other = self_check("q", f"{first}:p01", kind="paragraph_id", article_id=last)
+    assert not other.ok and f"this question is about {last}" in other.messages[0]
 
 
 def test_labels_are_folded_like_the_grader_does():
@@ -77,24 +79,26 @@ def test_sets_numbers_reflections():
 
 
 def test_saved_annotations_are_checked_against_the_codebook(corpus, store):
-    body = corpus.article("russia-china-resist").body
+    first, last = corpus.ids()[0], corpus.ids()[-1]
+    paragraph = corpus.paragraph(f"{first}:p01")
+    body = corpus.article(first).body
     store.add(
         {
-            "paragraph_id": "russia-china-resist:p01",
-            "start": 115,
-            "end": 125,
-            "text": body[115:125],
+            "paragraph_id": paragraph.paragraph_id,
+            "start": paragraph.start,
+            "end": paragraph.start + 10,
+            "text": body[paragraph.start : paragraph.start + 10],
             "layer": "persuasion",
             "label": "loaded_language",
         }
     )
-    form = CheckForm("q", "annotation", article_id="russia-china-resist", layer="persuasion")
+    form = CheckForm("q", "annotation", article_id=first, layer="persuasion")
     assert check(form, store).ok
     store.add(
         {
-            "paragraph_id": "russia-china-resist:p02",
-            "start": 300,
-            "end": 310,
+            "paragraph_id": f"{first}:p02",
+            "start": corpus.paragraph(f"{first}:p02").start,
+            "end": corpus.paragraph(f"{first}:p02").start + 9,
             "text": "not there",
             "layer": "persuasion",
             "label": "loaded_language",
@@ -102,9 +106,7 @@ def test_saved_annotations_are_checked_against_the_codebook(corpus, store):
     )
     result = check(form, store)
     assert not result.ok and "a002: its text is no longer at its place" in result.messages[0]
-    empty = check(
-        CheckForm("q", "annotation", article_id="biden-putin-meeting", layer="claims"), store
-    )
+    empty = check(CheckForm("q", "annotation", article_id=last, layer="claims"), store)
     assert not empty.ok and "use annotate()" in empty.messages[0]
 
 
@@ -113,7 +115,7 @@ q00-cite:
   notebook: 00-orientation
   prompt: Which paragraph?
   check: paragraph_id
-  article_id: biden-putin-meeting
+  article_id: {article_id}
   explanation: Paragraph ids never shift.
   hint: Look at the numbers on the article page.
 q00-days:
@@ -134,19 +136,20 @@ q00-pick:
 """
 
 
-def test_the_questions_come_from_the_notebooks_file(tmp_path):
+def test_the_questions_come_from_the_notebooks_file(tmp_path, corpus):
+    article_id = corpus.ids()[-1]
     path = tmp_path / "self_checks.yaml"
-    path.write_text(FORMS, encoding="utf-8")
-    assert self_check("q00-cite", "biden-putin-meeting:p13", forms=path).ok
-    wrong = self_check("q00-cite", "biden-putin-meeting:p99", forms=path)
+    path.write_text(FORMS.replace("{article_id}", article_id), encoding="utf-8")
+    assert self_check("q00-cite", f"{article_id}:p02", forms=path).ok
+    wrong = self_check("q00-cite", f"{article_id}:p99", forms=path)
     assert not wrong.ok and wrong.messages[-1] == "Hint: Look at the numbers on the article page."
     # a cell may repeat the form; it must agree with the file
     assert self_check(
         "q00-cite",
-        "biden-putin-meeting:p01",
+        f"{article_id}:p01",
         forms=path,
         kind="paragraph_id",
-        article_id="biden-putin-meeting",
+        article_id=article_id,
     ).ok
     with pytest.raises(ValueError, match="make the cell agree"):
         self_check("q00-cite", "x", forms=path, kind="quote")

@@ -5,12 +5,12 @@ from __future__ import annotations
 from medialit.widgets import annotate
 
 
-def test_a_myst_notebook_gets_its_own_answers_file(corpus, tmp_path, monkeypatch):
+def test_a_myst_notebook_gets_its_own_answers_file(corpus, tmp_path, monkeypatch, passage):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("JPY_SESSION_NAME", "notebooks/01-who-is-speaking.md")
-    widget = annotate("russia-china-resist", corpus=corpus)
+    widget = annotate(passage[0].article_id, corpus=corpus)
     assert widget.store.path == tmp_path / "01-who-is-speaking.answers.json"
-    widget.find("Moscow sees")
+    widget.find(passage[0].words)
     widget.add(
         widget.found["paragraph_id"],
         "sourcing",

@@ -1,8 +1,10 @@
 // The annotator: select words of an article, give them one label per dimension, see them in place.
 // One ES module for the notebook widget (anywidget) and the book page (a small local model).
-// Model fields: articles, article_id, paragraphs, layers, annotations, message, found.
+// Model fields: articles, article_id, paragraphs, layers, annotations, message, found, and
+// optionally list_title and item_actions (extra buttons on each listed annotation).
 // Messages sent: {type: "add", paragraph_id, start, end, layer, labels}, {type: "delete",
-// annotation_id}, {type: "find", quote}. The model answers by setting annotations/message/found.
+// annotation_id}, {type: "find", quote}, {type: "action", action, annotation_id}. The model
+// answers by setting annotations/message/found.
 
 const KEYS = ["keydown", "keypress", "keyup"];
 
@@ -407,7 +409,7 @@ function render({ model, el }) {
   function drawList() {
     const layers = model.get("layers") || [];
     const records = model.get("annotations") || [];
-    listHead.textContent = `My annotations (${records.length})`;
+    listHead.textContent = `${model.get("list_title") || "My annotations"} (${records.length})`;
     list.replaceChildren(...records.map((record) => {
       const showButton = h("button", { type: "button", class: "mla-button",
         text: "Show", "aria-label": `Show ${record.annotation_id}` });
@@ -425,10 +427,17 @@ function render({ model, el }) {
       });
       deleteButton.addEventListener("click", () =>
         model.send({ type: "delete", annotation_id: record.annotation_id }));
+      const extra = (model.get("item_actions") || []).map((action) => {
+        const button = h("button", { type: "button", class: "mla-button mla-action",
+          text: action, "aria-label": `${action} ${record.annotation_id}` });
+        button.addEventListener("click", () => model.send(
+          { type: "action", action, annotation_id: record.annotation_id }));
+        return [" ", button];
+      }).flat();
       return h("li", { class: `mla-item mla-i-${record.layer}` },
         h("span", { class: "mla-item-badge", text: badgeText(record, layers) }), " ",
         h("span", { text: `${record.paragraph_id} “${shortText(record.text)}” ` }),
-        showButton, " ", deleteButton);
+        showButton, ...extra, " ", deleteButton);
     }));
   }
 
@@ -451,6 +460,8 @@ function render({ model, el }) {
   const handlers = {
     "change:paragraphs": drawText,
     "change:annotations": () => { drawMarks(); showChosen(); drawList(); },
+    "change:item_actions": drawList,
+    "change:list_title": drawList,
     "change:layers": drawLayers,
     "change:articles": drawArticles,
     "change:article_id": drawArticles,
