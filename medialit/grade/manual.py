@@ -2,8 +2,13 @@
 
 A reflection stays ``pending`` until a person marks it. The marking page
 (``hand-grading.html``, :mod:`medialit.grade.marking`) writes ``scores.csv`` with the columns
-``student, set, item, points, comment`` and an optional ``digest``: a short digest of the
-answer text that was marked. ``medialit grade DIR --manual scores.csv`` reads it here: every
+``student, set, item, points, comment`` and the optional ``digest`` (a short digest of the
+answer text that was marked) and ``rubric`` (which rubric lines the grader chose, by their
+1-based numbers: the level, ``2``, or the criteria met, ``1;3``; empty when the points were
+typed). A ``rubric`` value must name lines of the item's rubric (one only for a level rubric)
+and agree with the points: the level's points, or the sum of the criteria ticked. Points
+typed by hand that differ go with an empty ``rubric`` cell. The student's feedback then says
+which criteria were met and which not yet, or which level was chosen. ``medialit grade DIR --manual scores.csv`` reads it here: every
 file is checked in full before anything is written (points that are not numbers, negative or
 over the rubric's maximum stop the run with the file, line, value and fix), rows that name no
 hand-graded answer are reported, and a mark whose answer has changed since it was given (the
@@ -26,7 +31,7 @@ from medialit.grade.scoring import ItemResult
 from medialit.grade.textsafe import FORMULA_STARTS, printable
 
 REQUIRED = ("student", "set", "item", "points")
-OPTIONAL = ("comment", "digest")
+OPTIONAL = ("comment", "digest", "rubric")
 MANUAL = "manual"  # the status of an item a person has marked
 DIGEST_CHARS = 12
 SHOWN_ERRORS = 10
@@ -48,6 +53,7 @@ class ManualScore:
     digest: str
     file: str
     line: int
+    rubric: tuple[int, ...] = ()  # the rubric lines chosen, 1-based; () when points were typed
 
     @property
     def where(self) -> str:
@@ -146,12 +152,61 @@ def _points(text: str, item: Item | None) -> tuple[float | None, str]:
     return value, ""
 
 
+def _rubric(text: str, item: Item | None, points: float) -> tuple[tuple[int, ...] | None, str]:
+    """The rubric lines a cell names (1-based, in order), or None and what is wrong (with the fix).
+
+    >>> crit = Item("q7", "reflection", 2, variable="q", rubric=(
+    ...     {"points": 1, "criterion": "names"}, {"points": 1, "criterion": "cites"}))
+    >>> _rubric("2;1", crit, 2), _rubric("", crit, 1)
+    (((1, 2), ''), ((), ''))
+    >>> _rubric("1;3", crit, 2)[1]
+    "rubric '1;3' names line 3, but q7's rubric has lines 1 to 2. Fix: ..."
+    """
+    text = text.strip()
+    if not text:
+        return (), ""
+    cells = [cell.strip() for cell in text.replace(",", ";").split(";")]
+    if not all(cell.isdigit() for cell in cells):
+        return None, (
+            f"rubric {text!r} is not rubric line numbers. Fix: write the numbers of the lines "
+            "chosen, separated by ';' (e.g. 2 or 1;3), or leave it empty"
+        )
+    numbers = tuple(sorted(set(int(cell) for cell in cells)))
+    if item is None or not item.manual:
+        return numbers, ""  # the row names no hand-graded item: merge() reports it
+    lines = len(item.rubric)
+    wrong = [n for n in numbers if not 1 <= n <= lines]
+    if wrong:
+        return None, (
+            f"rubric {text!r} names line {wrong[0]}, but {item.id}'s rubric has lines 1 to "
+            f"{lines}. Fix: give only numbers from 1 to {lines}, or leave it empty"
+        )
+    chosen = [float(item.rubric[n - 1].get("points", 0)) for n in numbers]
+    if rubric_mode(item) == "levels":
+        if len(numbers) > 1:
+            return None, (
+                f"rubric {text!r} chooses {len(numbers)} levels of {item.id}, whose rubric has "
+                "levels. Fix: give the one level that fits, or leave it empty"
+            )
+        expected, what = chosen[0], f"level {numbers[0]}"
+    else:
+        expected, what = sum(chosen), f"the criteria {';'.join(map(str, numbers))}"
+    if not math.isclose(expected, points, abs_tol=1e-9):
+        return None, (
+            f"rubric {text!r} gives {expected:g} points ({what} of {item.id}), but the row "
+            f"gives {points:g}. Fix: make the points {expected:g}, or, for points typed by "
+            "hand, leave the rubric cell empty"
+        )
+    return numbers, ""
+
+
 def read_scores(paths: Iterable[Path], bundle: Bundle) -> list[ManualScore]:
     """Every row of every scores file, checked against the bundle's rubrics.
 
     Raises :class:`ManualError` listing every bad file and row (not only the first) when
-    any file is unreadable, lacks a column, or gives points that are not numbers, negative or
-    over the item's maximum, or when two rows mark one answer differently; nothing is merged
+    any file is unreadable, lacks a column, gives points that are not numbers, negative or
+    over the item's maximum, or a ``rubric`` cell that names no line of the item's rubric
+    or disagrees with the points (:func:`_rubric`), or when two rows mark one answer differently; nothing is merged
     then. Rows naming no hand-graded item are kept: :func:`merge` reports them.
     """
     items = _items(bundle)
@@ -173,7 +228,7 @@ def read_scores(paths: Iterable[Path], bundle: Bundle) -> list[ManualScore]:
             errors.append(
                 f"{path}: missing column(s) {', '.join(missing)} (it has: "
                 f"{', '.join(header) or 'nothing'}). Fix: the header is "
-                f"{','.join(REQUIRED + OPTIONAL)} (comment and digest optional)"
+                f"{','.join(REQUIRED + OPTIONAL)} (comment, digest and rubric optional)"
             )
             continue
         for line, cells in enumerate(table[1:], start=2):
@@ -183,6 +238,10 @@ def read_scores(paths: Iterable[Path], bundle: Bundle) -> list[ManualScore]:
             key = (cell.get("set", ""), cell.get("item", ""))
             points, problem = _points(cell.get("points", ""), items.get(key))
             if points is None:
+                errors.append(f"{path} line {line}: {problem}")
+                continue
+            chosen, problem = _rubric(cell.get("rubric", ""), items.get(key), points)
+            if chosen is None:
                 errors.append(f"{path} line {line}: {problem}")
                 continue
             rows.append(
@@ -195,6 +254,7 @@ def read_scores(paths: Iterable[Path], bundle: Bundle) -> list[ManualScore]:
                     cell.get("digest", "").lower(),
                     str(path),
                     line,
+                    chosen,
                 )
             )
     errors += _conflicts(rows)
@@ -216,10 +276,11 @@ def _conflicts(rows: list[ManualScore]) -> list[str]:
     for row in rows:
         key = (row.student, row.set_id, row.item)
         seen = first.setdefault(key, row)
-        if seen is not row and (seen.points, seen.comment, seen.digest) != (
+        if seen is not row and (seen.points, seen.comment, seen.digest, seen.rubric) != (
             row.points,
             row.comment,
             row.digest,
+            row.rubric,
         ):
             errors.append(
                 f"{seen.where} and {row.where} both mark {row.student} {row.set_id} {row.item}, "
@@ -267,17 +328,38 @@ def reflection_texts(
     return texts
 
 
-def manual_feedback(item: Item, points: float, comment: str) -> str:
-    """What a student reads for a hand-marked item: the points, the level when the rubric has
-    levels, the grader's comment and the rubric."""
+def _line(criterion: Mapping) -> str:
+    return f"{criterion['criterion']} ({float(criterion['points']):g} pt)"
+
+
+def manual_feedback(item: Item, points: float, comment: str, rubric: tuple[int, ...] = ()) -> str:
+    """What a student reads for a hand-marked item: the points, the level chosen (or, for a
+    criteria rubric, the criteria met and those not yet met), the grader's comment and the
+    rubric. Without ``rubric`` (points typed, or an older scores file) the level is named when
+    the points match exactly one level, and the criteria are not split.
+
+    >>> crit = Item("q7", "reflection", 2, variable="q", rubric=(
+    ...     {"points": 1, "criterion": "names"}, {"points": 1, "criterion": "cites"}))
+    >>> manual_feedback(crit, 1, "Good.", (2,))
+    'Graded by hand: 1 of 2 points. Met: cites (1 pt). Not yet: names (1 pt). Comment: Good.'
+    """
     said = f"Graded by hand: {points:g} of {item.points:g} points."
-    levels = [c for c in item.rubric if math.isclose(float(c.get("points", -1)), points)]
-    if rubric_mode(item) == "levels" and len(levels) == 1:
-        said += f" Level: {levels[0]['criterion']}."
+    lines = [item.rubric[n - 1] for n in rubric if 1 <= n <= len(item.rubric)]
+    criteria = rubric_mode(item) == "criteria"
+    if criteria and lines:
+        met = "; ".join(map(_line, lines))
+        rest = [c for n, c in enumerate(item.rubric, start=1) if n not in rubric]
+        said += f" Met: {met}." + (f" Not yet: {'; '.join(map(_line, rest))}." if rest else "")
+    else:
+        if not lines:
+            lines = [c for c in item.rubric if math.isclose(float(c.get("points", -1)), points)]
+        if not criteria and len(lines) == 1:
+            said += f" Level: {lines[0]['criterion']}."
     if comment.strip():
         said += f" Comment: {comment.strip()}"
-    rubric = "; ".join(f"{c['criterion']} ({float(c['points']):g} pt)" for c in item.rubric)
-    return f"{said} Rubric: {rubric}."
+    if criteria and lines:
+        return said  # every criterion is listed above, met or not yet
+    return f"{said} Rubric: {'; '.join(map(_line, item.rubric))}."
 
 
 def _why_not(
@@ -350,7 +432,7 @@ def merge(
             score = chosen.get((submission.student, submission.set_id, row.item))
             if score is not None:
                 item = items[(submission.set_id, row.item)]
-                feedback = manual_feedback(item, score.points, score.comment)
+                feedback = manual_feedback(item, score.points, score.comment, score.rubric)
                 row = ItemResult(
                     row.item, row.kind, score.points, row.max_points, MANUAL, feedback, row.answer
                 )

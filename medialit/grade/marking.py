@@ -113,7 +113,11 @@ def marking_data(
             }
             mark = marks.get(key3)
             if row.status == MANUAL and mark is not None:
-                entry["mark"] = {"points": mark.points, "comment": mark.comment}
+                entry["mark"] = {
+                    "points": mark.points,
+                    "comment": mark.comment,
+                    "rubric": list(mark.rubric),
+                }
             entries.append(entry)
     return {"key": key, "items": items, "entries": entries}
 

@@ -229,4 +229,4 @@ def test_a_mark_for_an_answer_changed_since_stays_pending_and_is_reported(
     data = page_data(out / "hand-grading.html")
     entries = {(e["student"], e["item"]): e for e in data["entries"]}
     assert entries[("ben", "e2")]["digest"] == now and entries[("ben", "e2")]["mark"] is None
-    assert entries[("ada", "e2")]["mark"] == {"points": 2.0, "comment": ""}
+    assert entries[("ada", "e2")]["mark"] == {"points": 2.0, "comment": "", "rubric": []}
