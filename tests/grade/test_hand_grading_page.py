@@ -130,6 +130,8 @@ def test_marking_by_keyboard_downloads_a_scores_file_that_merges(
         ("ada", "e3", "2", ""),
     ]
     assert table[0]["digest"] == answer_digest(ANSWERS["ada"]["e2_text"])
+    # the rubric lines chosen, 1-based: mastery, beginning, emerging; criteria 1 and 3
+    assert [r["rubric"] for r in table] == ["1", "3", "2", "1;3"]
     assert {r["set"] for r in table} == {"essay"}
 
     page.reload()
@@ -146,6 +148,12 @@ def test_marking_by_keyboard_downloads_a_scores_file_that_merges(
     assert statuses[("eve", "e2")] == "pending"
     merged = [e for e in page_data(out / PAGE)["entries"] if e["mark"]]
     assert len(merged) == 4, "the rewritten page carries the merged marks"
+    ada = (out / "feedback" / "ada.md").read_text()
+    assert (
+        "Met: names the kind of claim (1 pt); separates this verdict from others (1 pt). "
+        "Not yet: names dated evidence (1 pt)." in ada
+    )
+    assert "Level: mastery: author and publisher, attributed." in ada
 
     fresh = browser.new_context(**context_options())  # another browser: nothing stored
     other = fresh.new_page()
@@ -157,6 +165,14 @@ def test_marking_by_keyboard_downloads_a_scores_file_that_merges(
     # the file is read asynchronously: wait for its message (Playwright retries until it shows)
     expect(other.locator(".hg-message")).to_contain_text("imported 4 marks")
     assert progress(other) == "4 of 8 marked"
+    other.select_option("#hg-jump", index=4)  # ada's e3: its two criteria ticked again
+    assert title(other).startswith("ada: Essay set, e3")
+    assert other.locator(".hg-line[aria-pressed=true]").count() == 2
+    old = tmp_path / "old-scores.csv"  # a file from before the rubric column still imports
+    old.write_text("student,set,item,points,comment\nben,essay,e3,1,typed\n", encoding="utf-8")
+    other.set_input_files("#hg-import", str(old))
+    expect(other.locator(".hg-message")).to_contain_text("old-scores.csv: imported 1 mark")
+    assert progress(other) == "5 of 8 marked"
     fresh.close()
 
     write_answers(submissions, "ada", {**ANSWERS["ada"], "e2_text": "Ada resubmitted this."})

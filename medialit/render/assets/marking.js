@@ -68,6 +68,25 @@ function levelsFor(item, value) {
   return found.length === 1 ? found : [];
 }
 
+// The rubric lines a scores.csv "rubric" cell names (1-based, "2" or "1;3"), as 0-based
+// indexes, when they exist and agree with the points; else null (the points count alone).
+export function linesFromCell(item, cell, value) {
+  const text = String(cell ?? "").trim();
+  if (!text) { return null; }
+  const parts = text.split(/[;,]/).map((part) => part.trim());
+  if (!parts.every((part) => /^\d+$/.test(part))) { return null; }
+  const lines = [...new Set(parts.map(Number))].sort((a, b) => a - b).map((n) => n - 1);
+  if (!lines.every((i) => i >= 0 && i < item.rubric.length)) { return null; }
+  if (item.mode === "levels" && lines.length !== 1) { return null; }
+  const sum = lines.reduce((total, i) => total + item.rubric[i].points, 0);
+  return Math.abs(sum - value) < 1e-9 ? lines : null;
+}
+
+// The "rubric" cell of scores.csv for a mark: its lines, 1-based ("" when points were typed).
+function rubricCell(mark) {
+  return [...(mark.levels || [])].sort((a, b) => a - b).map((i) => String(i + 1)).join(";");
+}
+
 export function render({ model, el }) {
   const items = model.get("items");
   const entries = model.get("entries");
@@ -89,8 +108,11 @@ export function render({ model, el }) {
   function markOf(entry) {
     let mark = state.marks[keyOf(entry)];
     if (!mark && entry.mark) {
+      const item = itemOf(entry);
+      const given = (entry.mark.rubric || []).map((n) => n - 1);
       mark = { points: entry.mark.points, comment: entry.mark.comment,
-               levels: levelsFor(itemOf(entry), entry.mark.points), digest: entry.digest };
+               levels: given.length ? given : levelsFor(item, entry.mark.points),
+               digest: entry.digest };
     }
     if (!mark) { return { mark: null, stale: false }; }
     return { mark, stale: mark.digest !== entry.digest };
@@ -206,7 +228,8 @@ export function render({ model, el }) {
     }
     const { mark, stale } = markOf(entry);
     const had = mark && !stale ? mark.levels || [] : [];
-    const chosen = had.includes(index) ? had.filter((i) => i !== index) : [...had, index].sort();
+    const chosen = had.includes(index) ? had.filter((i) => i !== index)
+      : [...had, index].sort((a, b) => a - b);
     setMark({ points: chosen.reduce((sum, i) => sum + item.rubric[i].points, 0), levels: chosen });
   }
 
@@ -364,7 +387,7 @@ export function render({ model, el }) {
 
   // ---- the scores file
   function scoresCsv() {
-    const rows = [["student", "set", "item", "points", "comment", "digest"]];
+    const rows = [["student", "set", "item", "points", "comment", "digest", "rubric"]];
     const byItem = [...entries].sort((a, b) =>
       itemOrder.indexOf(a.set + "/" + a.item) - itemOrder.indexOf(b.set + "/" + b.item) ||
       (a.student < b.student ? -1 : a.student > b.student ? 1 : 0));
@@ -372,7 +395,8 @@ export function render({ model, el }) {
       if (!isMarked(entry)) { continue; }
       const { mark } = markOf(entry);
       const { student, set, item, digest } = entry;
-      rows.push([student, set, item, points(mark.points), mark.comment || "", digest]);
+      rows.push([student, set, item, points(mark.points), mark.comment || "", digest,
+                 rubricCell(mark)]);
     }
     const text = rows.map((row) => row.map(csvCell).join(",")).join("\r\n") + "\r\n";
     return { text, count: rows.length - 1 };
@@ -419,7 +443,7 @@ export function render({ model, el }) {
       }
       const digest = row.digest ? row.digest.toLowerCase() : entry.digest;
       if (digest !== entry.digest) { changed += 1; }
-      const levels = levelsFor(item, value);
+      const levels = linesFromCell(item, row.rubric, value) ?? levelsFor(item, value);
       state.marks[keyOf(entry)] = { points: value, comment: row.comment || "", levels, digest };
       imported += 1;
     });
