@@ -8,11 +8,14 @@ answer text that was marked) and ``rubric`` (which rubric lines the grader chose
 typed). A ``rubric`` value must name lines of the item's rubric (one only for a level rubric)
 and agree with the points: the level's points, or the sum of the criteria ticked. Points
 typed by hand that differ go with an empty ``rubric`` cell. The student's feedback then says
-which criteria were met and which not yet, or which level was chosen. ``medialit grade DIR --manual scores.csv`` reads it here: every
-file is checked in full before anything is written (points that are not numbers, negative or
-over the rubric's maximum stop the run with the file, line, value and fix), rows that name no
-hand-graded answer are reported, and a mark whose answer has changed since it was given (the
-student resubmitted) is not applied: the item stays pending and the report says so.
+which criteria were met and which not yet, or which level was chosen.
+
+``medialit grade DIR --manual scores.csv`` reads it here: every file is checked in full
+before anything is written (points that are not numbers, negative or over the rubric's
+maximum, and rubric cells that do not fit, stop the run with the file, line, value and fix),
+rows that name no hand-graded answer are reported, and a mark whose answer has changed since
+it was given (the student resubmitted) is not applied: the item stays pending and the report
+says so.
 """
 
 from __future__ import annotations
@@ -190,10 +193,11 @@ def _rubric(text: str, item: Item | None, points: float) -> tuple[tuple[int, ...
             )
         expected, what = chosen[0], f"level {numbers[0]}"
     else:
-        expected, what = sum(chosen), f"the criteria {';'.join(map(str, numbers))}"
+        expected, what = sum(chosen), f"criteria {';'.join(map(str, numbers))}"
     if not math.isclose(expected, points, abs_tol=1e-9):
         return None, (
-            f"rubric {text!r} gives {expected:g} points ({what} of {item.id}), but the row "
+            f"rubric {text!r} gives {expected:g} point{'' if expected == 1 else 's'} ({what} of "
+            f"{item.id}), but the row "
             f"gives {points:g}. Fix: make the points {expected:g}, or, for points typed by "
             "hand, leave the rubric cell empty"
         )
@@ -206,8 +210,9 @@ def read_scores(paths: Iterable[Path], bundle: Bundle) -> list[ManualScore]:
     Raises :class:`ManualError` listing every bad file and row (not only the first) when
     any file is unreadable, lacks a column, gives points that are not numbers, negative or
     over the item's maximum, or a ``rubric`` cell that names no line of the item's rubric
-    or disagrees with the points (:func:`_rubric`), or when two rows mark one answer differently; nothing is merged
-    then. Rows naming no hand-graded item are kept: :func:`merge` reports them.
+    or disagrees with the points (:func:`_rubric`), or when two rows mark one answer
+    differently; nothing is merged then. Rows naming no hand-graded item are kept:
+    :func:`merge` reports them.
     """
     items = _items(bundle)
     rows: list[ManualScore] = []

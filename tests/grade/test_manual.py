@@ -230,3 +230,82 @@ def test_a_mark_for_an_answer_changed_since_stays_pending_and_is_reported(
     entries = {(e["student"], e["item"]): e for e in data["entries"]}
     assert entries[("ben", "e2")]["digest"] == now and entries[("ben", "e2")]["mark"] is None
     assert entries[("ada", "e2")]["mark"] == {"points": 2.0, "comment": "", "rubric": []}
+
+
+E3_RUBRIC = (
+    "names the kind of claim (1 pt)",
+    "names dated evidence (1 pt)",
+    "separates this verdict from others (1 pt)",
+)
+
+
+def test_a_csv_without_the_rubric_column_gives_the_feedback_it_always_gave(
+    hand_class, tmp_path
+) -> None:
+    bundle, submissions, out = hand_class
+    scores = scores_csv(tmp_path / "old.csv", [["ada", "essay", "e3", "1.5", "", ""]])
+    assert grade(bundle, submissions, out, scores) == 0
+    assert by_key(out / "gradebook.csv")[("ada", "e3")]["feedback"] == (
+        f"Graded by hand: 1.5 of 3 points. Rubric: {'; '.join(E3_RUBRIC)}."
+    )
+
+
+def test_the_rubric_column_says_what_was_met_in_every_feedback(hand_class, tmp_path) -> None:
+    bundle, submissions, out = hand_class
+    scores = scores_csv(
+        tmp_path / "scores.csv",
+        [
+            ["ada", "essay", "e2", "1", "One named.", digest("ada", "e2_text"), "2"],
+            ["ada", "essay", "e3", "2", "Good.", digest("ada", "e3_text"), " 3; 1 "],
+            ["ben", "essay", "e3", "1.5", "Typed.", digest("ben", "e3_text"), ""],
+            ["cyd", "essay", "e2", "2", "", digest("cyd", "e2_text"), "1"],
+        ],
+        header="student,set,item,points,comment,digest,rubric",
+    )
+    assert grade(bundle, submissions, out, scores) == 0
+    book = by_key(out / "gradebook.csv")
+    met = (
+        f"Graded by hand: 2 of 3 points. Met: {E3_RUBRIC[0]}; {E3_RUBRIC[2]}. "
+        f"Not yet: {E3_RUBRIC[1]}. Comment: Good."
+    )
+    assert book[("ada", "e3")]["feedback"] == met
+    assert book[("ada", "e2")]["feedback"].startswith(
+        "Graded by hand: 1 of 2 points. Level: emerging: one of them. Comment: One named."
+    )
+    typed = book[("ben", "e3")]["feedback"]  # points typed: no criteria claimed
+    assert "Met:" not in typed and typed.endswith(f"Rubric: {'; '.join(E3_RUBRIC)}.")
+    assert "Level: mastery: author and publisher, attributed." in book[("cyd", "e2")]["feedback"]
+    assert met in (out / "feedback" / "ada.md").read_text()
+    results = json.loads((out / "gradescope" / "ada" / "results.json").read_text())
+    output = {t["number"]: t["output"] for t in results["tests"]}["essay.e3"]
+    assert "Met: names the kind of claim" in output and "Not yet: names dated evidence" in output
+    data = page_data(out / "hand-grading.html")
+    marks = {(e["student"], e["item"]): e["mark"] for e in data["entries"] if e["mark"]}
+    assert marks[("ada", "e3")]["rubric"] == [1, 3] and marks[("ben", "e3")]["rubric"] == []
+
+
+@pytest.mark.parametrize(
+    ("item", "points", "rubric", "says"),
+    [
+        ("e3", "2", "1;4", "rubric '1;4' names line 4, but e3's rubric has lines 1 to 3"),
+        ("e3", "2", "1", "rubric '1' gives 1 point (criteria 1 of e3), but the row gives 2"),
+        ("e3", "1", "two", "rubric 'two' is not rubric line numbers"),
+        ("e2", "2", "1;2", "rubric '1;2' chooses 2 levels of e2"),
+        ("e2", "1", "1", "rubric '1' gives 2 points (level 1 of e2), but the row gives 1"),
+        ("e2", "0", "0", "rubric '0' names line 0, but e2's rubric has lines 1 to 3"),
+    ],
+)
+def test_a_bad_rubric_cell_stops_the_run_naming_file_line_value_and_fix(
+    hand_class, tmp_path, capsys, item, points, rubric, says
+) -> None:
+    bundle, submissions, out = hand_class
+    scores = scores_csv(
+        tmp_path / "scores.csv",
+        [["ben", "essay", "e2", "1", "", "", "2"], ["ada", "essay", item, points, "", "", rubric]],
+        header="student,set,item,points,comment,digest,rubric",
+    )
+    assert grade(bundle, submissions, out, scores) == 2
+    said = " ".join(capsys.readouterr().err.split())
+    assert f"{scores} line 3: {says}" in said and "Fix:" in said
+    assert "1 problem(s) in the manual scores; nothing was merged or written" in said
+    assert not out.exists()
