@@ -109,6 +109,19 @@ def run(args: argparse.Namespace) -> int:
             style="bold red",
             markup=False,
         )
+
+    def finish(results: list, complete: bool) -> tuple:
+        """Hand scores merged, then the late rule (hand scores counted), then every output
+        written with the previous gradebook kept: the same steps for a whole or a stopped run."""
+        results, merged, page = apply_hand_grading(
+            submissions, bundle, out, results, scores, args.max_notebook_mb
+        )
+        lateness = _lateness(late_rule, results, submissions, times, console)
+        written, regraded = regrade.write_with_history(
+            results, bundle, out, roster, complete=complete, late=lateness
+        )
+        return results, written, regraded, merged, page
+
     columns = (
         "[progress.description]{task.description}",
         BarColumn(),
@@ -135,13 +148,7 @@ def run(args: argparse.Namespace) -> int:
             console.print(f"error: {error}", style="bold red", markup=False)
             return 2
         except Interrupted as stop:
-            results, _, _ = apply_hand_grading(
-                submissions, bundle, out, stop.run.results, scores, args.max_notebook_mb
-            )
-            lateness = _lateness(late_rule, results, submissions, times, console)
-            written, _ = regrade.write_with_history(
-                results, bundle, out, roster, complete=False, late=lateness
-            )
+            _, written, _, _, _ = finish(stop.run.results, complete=False)
             console.print(
                 f"stopped: {len(stop.run.results)} of {stop.total} submissions graded and "
                 f"written to {written['gradebook']} (partial); run the same command again to "
@@ -150,11 +157,7 @@ def run(args: argparse.Namespace) -> int:
                 soft_wrap=True,
             )
             return 130
-    run_.results, merged, page = apply_hand_grading(
-        submissions, bundle, out, run_.results, scores, args.max_notebook_mb
-    )
-    lateness = _lateness(late_rule, run_.results, submissions, times, console)  # hand scores in
-    written, regraded = regrade.write_with_history(run_.results, bundle, out, roster, late=lateness)
+    run_.results, written, regraded, merged, page = finish(run_.results, complete=True)
     print_summary(console, run_, bundle)
     console.print(f"graded {run_.graded}, reused {run_.reused} unchanged, in {run_.seconds:.1f} s")
     for line in merged.lines() if merged else []:
